@@ -1,0 +1,402 @@
+"""The one name-normalisation pipeline, applied identically to list names and to queries.
+
+Order (each step sees the output of the one before):
+  1. Unicode NFKC, control and format characters dropped, white space collapsed.
+  2. Homoglyphs: inside a word that mixes Latin with Cyrillic or Greek letters, the look-alikes are
+     folded to Latin (an evasion trick: "Huаwei" with a Cyrillic "а").
+  3. Chinese script: Chinese legal-form suffixes (有限公司 ...) set aside, the rest turned into pinyin
+     syllables (pypinyin, which reads simplified and traditional characters alike).
+  4. Everything else transliterated to ASCII (anyascii: diacritics, Cyrillic, Greek, Arabic ...), case-folded.
+  5. Punctuation: "&" becomes "and", apostrophes vanish, dotted initials close up ("S.A." -> "sa").
+  6. Words mapped to one spelling: abbreviations ("univ" -> "university") and British forms
+     ("defence" -> "defense").
+  7. Legal forms ("co ltd", "llc", "ooo", "gmbh" ...) and filler words ("of", "the") set aside:
+     they never carry a match.
+Pinyin syllables are canonical: a run of pinyin ("changjiang", or the syllables of 长江) is re-cut by
+`syllables()` so that both spellings of one name come out as the same tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+from rapidfuzz.distance import OSA
+
+# One edit in seven letters: "corporaton", "limitted", "aktiengeselschaft" are still legal forms.
+LEGAL_TYPO_SIMILARITY = 0.85
+
+# --- tables ---------------------------------------------------------------------------------------
+
+# Cyrillic and Greek letters that render like Latin ones (lower and upper case).
+_CONFUSABLES = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+        "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d",
+        "ԛ": "q", "ԝ": "w", "ӏ": "l",
+        "А": "A", "В": "B", "Е": "E", "Ё": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
+        "С": "C", "Т": "T", "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S", "Һ": "H", "Ԛ": "Q",
+        "Ԝ": "W", "Ӏ": "I",
+        "α": "a", "ο": "o", "ρ": "p", "ν": "v", "ι": "i", "κ": "k", "τ": "t", "υ": "u", "χ": "x",
+        "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+        "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    }
+)
+_CONFUSABLE_CHARS = frozenset(k for k in map(chr, _CONFUSABLES))
+
+# Chinese legal forms and their pinyin are not name material. Longest first.
+_HAN_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "股份公司", "公司")
+
+# Abbreviations and spelling variants -> one canonical word. Keys are already ASCII and lower case.
+CANONICAL_WORDS: dict[str, str] = {
+    # abbreviations
+    "univ": "university", "uni": "university", "inst": "institute", "instit": "institute",
+    "tech": "technology", "techn": "technology", "technol": "technology", "technologies": "technology",
+    "intl": "international", "int'l": "international", "internat": "international",
+    "mfg": "manufacturing", "mfr": "manufacturing", "natl": "national", "nat'l": "national",
+    "acad": "academy", "sci": "science", "sciences": "science", "res": "research",
+    "eng": "engineering", "engg": "engineering", "engr": "engineering",
+    "dept": "department", "dev": "development", "devel": "development", "mgmt": "management",
+    "elec": "electronics", "electronic": "electronics", "ind": "industry", "indus": "industry",
+    "industries": "industry", "industrial": "industry", "equip": "equipment", "svc": "service",
+    "svcs": "service", "services": "service", "sys": "systems", "system": "systems",
+    "assoc": "association", "lab": "laboratory", "labs": "laboratory", "laboratories": "laboratory",
+    "ctr": "center", "aero": "aeronautics", "aeronautical": "aeronautics",
+    "astronautical": "astronautics", "mach": "machinery", "chem": "chemical",
+    "bros": "brothers", "hldgs": "holdings", "hldg": "holdings", "holding": "holdings",
+    "st": "saint",
+    # British and American spellings
+    "defence": "defense", "centre": "center", "centres": "center", "organisation": "organization",
+    "organisations": "organization", "programme": "program", "aluminium": "aluminum",
+    "aeroplane": "airplane", "armour": "armor", "colour": "color", "harbour": "harbor",
+    "labour": "labor", "metre": "meter", "theatre": "theater", "fibre": "fiber",
+    "licence": "license", "analyse": "analyze", "catalogue": "catalog", "jewellery": "jewelry",
+    "tyre": "tire", "tyres": "tire",
+}
+
+# Legal forms: single words and phrases (as canonical token tuples). Set aside, never scored.
+_LEGAL_SINGLE = frozenset(
+    """co company companies corp corporation inc incorporated ltd limited llc llp lp plc pte pvt pty
+    gmbh ag kg kgaa mbh sa sas sarl srl spa sl bv nv oy oyj ab asa as aps kft zrt rt sro doo dd ad
+    ooo oao zao pao ao tov pjsc jsc cjsc ojsc ojs fze fzco fzc fzllc llc-fz bhd sdn tbk pt cv
+    establishment est ltda eirl sac saa jv se ug aktiengesellschaft ano""".split()
+)
+# Long legal words are also recognised with a typo ("Aktiengeselschaft", "Corporaton").
+_LEGAL_LONG = tuple(w for w in _LEGAL_SINGLE | {"company", "incorporated"} if len(w) >= 7)
+_LEGAL_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    sorted(
+        (
+            tuple(p.split())
+            for p in [
+                "co ltd", "company limited", "private limited", "public limited company",
+                "limited liability company", "limited liability partnership", "joint stock company",
+                "public joint stock company", "closed joint stock company", "open joint stock company",
+                "closed joint stock co", "open joint stock co", "sa de cv", "s de rl de cv",
+                "s de rl", "sdn bhd", "pty ltd", "pvt ltd", "pte ltd", "co inc", "corp ltd",
+                "limited company", "gmbh co kg", "ltd co", "societe anonyme",
+                "gesellschaft mit beschrankter haftung", "obshchestvo s ogranichennoy otvetstvennostyu",
+                "obshchestvo s ogranichennoi otvetstvennostiu", "aktsionernoe obshchestvo",
+                "publichnoe aktsionernoe obshchestvo", "zakrytoe aktsionernoe obshchestvo",
+                "otkrytoe aktsionernoe obshchestvo", "youxian gongsi", "youxian zeren gongsi",
+                "gufen youxian gongsi", "societatea cu raspundere limitata", "spolka z oo",
+                "sp z oo", "avtonomnaya nekommercheskaya organizatsiya",
+            ]
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_LEGAL_MAX = max(len(p) for p in _LEGAL_PHRASES)
+_LEGAL_PHRASE_SET = frozenset(_LEGAL_PHRASES)
+
+# Number words and ordinals become digits: "Forty-Four", "44th" and "44" are one token.
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_ORDINALS = "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
+NUMBER_WORDS: dict[str, int] = {
+    **{w: i for i, w in enumerate(_UNITS)},
+    **_TENS,
+    **{w: i for i, w in enumerate(_ORDINALS) if i},
+}
+_ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+# Digits inside a word that stand for letters ("Ig0r Sech1n"), an evasion trick like homoglyphs.
+_LEET = re.compile(r"(?<=[a-z])[013457](?=[a-z])")
+_LEET_MAP = str.maketrans("013457", "oieast")
+
+STOPWORDS = frozenset(
+    "of the and for a an at on in by to de del della der des di do du da la le las les los el et "
+    "und y e van von".split()
+)
+
+# Valid pinyin syllables (Hanyu Pinyin without tones), for re-cutting pinyin runs into syllables.
+_PINYIN_SYLLABLES = frozenset(
+    """a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang
+    cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang
+    chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dia dian diao
+    die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fo fou fu ga gai
+    gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei
+    hen heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu
+    ju juan jue jun ka kai kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la
+    lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu lo long lou lu luan lun luo lv
+    lve ma mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao
+    ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan nun nuo nv nve o ou pa pai pan
+    pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong
+    qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao
+    se sen seng sha shai shan shang shao she shei shen sheng shi shou shu shua shuai shuan shuang shui
+    shun shuo si song sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong tou
+    tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu
+    xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei
+    zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang
+    zhui zhun zhuo zi zong zou zu zuan zui zun zuo""".split()
+)
+_SYLLABLE_MAX = max(map(len, _PINYIN_SYLLABLES))
+
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "So", "Sk"})
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+_WORD_SPLIT = re.compile(r"\s+")
+_DOTTED_INITIAL = re.compile(r"\b([a-z0-9])\.(?=[a-z0-9]\b)")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
+
+
+# --- the result -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A name after the pipeline: what is compared, and what was set aside or changed on the way."""
+
+    text: str
+    tokens: tuple[str, ...]  # the words that carry the match
+    legal: tuple[str, ...] = ()  # legal forms set aside
+    notes: tuple[str, ...] = ()  # what the pipeline did that a reader should know (homoglyphs, scripts)
+    han: bool = False  # tokens came (partly) from Chinese script, as pinyin syllables
+
+    @property
+    def compact(self) -> str:
+        """The name's letters without spaces: "SiemensAG" and "Siemens AG" meet here."""
+        return "".join(self.tokens)
+
+    @property
+    def compact_all(self) -> str:
+        return "".join(self.tokens) + "".join(self.legal)
+
+
+# --- the steps ------------------------------------------------------------------------------------
+
+
+def _clean_unicode(text: str) -> str:
+    if text.isascii():
+        return _WORD_SPLIT.sub(" ", _ASCII_CONTROL.sub(" ", text)).strip()
+    text = unicodedata.normalize("NFKC", text)
+    # Control and format characters (bidi overrides, zero-width joiners) and pictographs carry no name.
+    # Format characters vanish (a zero-width joiner inside "Hua\u200dwei" hides nothing); the rest part words.
+    text = "".join(
+        ("" if cat == "Cf" else " ") if (cat := unicodedata.category(c)) in _DROPPED_CATEGORIES else c
+        for c in text
+    )
+    return _WORD_SPLIT.sub(" ", text).strip()
+
+
+def _fold_homoglyphs(text: str) -> tuple[str, bool]:
+    """Fold Cyrillic/Greek look-alikes to Latin inside words that also hold Latin letters."""
+    changed = False
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if not any(c in _CONFUSABLE_CHARS for c in word):
+            continue
+        has_latin = any("a" <= c.lower() <= "z" for c in word)
+        # A word made of look-alikes only, beside Latin words and no real Cyrillic word, is disguised too.
+        if not has_latin:
+            has_latin = all(c in _CONFUSABLE_CHARS or not c.isalpha() for c in word) and _mostly_latin(words)
+        if has_latin:
+            folded = word.translate(_CONFUSABLES)
+            if folded != word:
+                words[i] = folded
+                changed = True
+    return " ".join(words), changed
+
+
+def _mostly_latin(words: list[str]) -> bool:
+    latin = sum(1 for w in words for c in w if "a" <= c.lower() <= "z")
+    other = sum(1 for w in words for c in w if c.isalpha() and not ("a" <= c.lower() <= "z") and c not in _CONFUSABLE_CHARS)
+    return latin > 0 and other == 0
+
+
+@lru_cache(maxsize=1)
+def _pinyin():
+    # pypinyin loads a large dictionary: import it only when a name holds Chinese script.
+    from pypinyin import Style, lazy_pinyin
+
+    return lambda s: lazy_pinyin(s, style=Style.NORMAL, errors="ignore", v_to_u=False)
+
+
+@lru_cache(maxsize=65536)
+def syllables(run: str) -> tuple[str, ...] | None:
+    """Cut a run of ASCII letters into pinyin syllables (fewest, longest first); None if it is not pinyin."""
+    n = len(run)
+    if n == 0 or n > 60:
+        return None
+    best: list[tuple[str, ...] | None] = [None] * (n + 1)
+    best[n] = ()
+    for i in range(n - 1, -1, -1):
+        choice = None
+        for j in range(min(n, i + _SYLLABLE_MAX), i, -1):
+            rest = best[j]
+            if rest is not None and run[i:j] in _PINYIN_SYLLABLES:
+                if choice is None or len(rest) + 1 < len(choice):
+                    choice = (run[i:j], *rest)
+        best[i] = choice
+    return best[0]
+
+
+def _han_to_pinyin(text: str) -> tuple[str, list[str]]:
+    """Replace each run of Chinese characters by its pinyin (one word); return legal forms found."""
+    legal: list[str] = []
+    to_pinyin = _pinyin()
+
+    def repl(m: re.Match[str]) -> str:
+        run = m.group(0)
+        for form in _HAN_LEGAL_FORMS:
+            if run.endswith(form) and len(run) > len(form):
+                run = run[: -len(form)]
+                legal.append(form)
+                break
+        return " " + "".join(to_pinyin(run)) + " "
+
+    return _HAN_RE.sub(repl, text), legal
+
+
+def _ascii_words(text: str) -> list[str]:
+    text = (text if text.isascii() else anyascii(text)).casefold()
+    text = text.replace("&", " and ").replace("+", " and ")
+    text = _APOSTROPHES.sub("", text)
+    text = _DOTTED_INITIAL.sub(r"\1", text)
+    text = _DOTTED_INITIAL.sub(r"\1", text)  # twice: "s.a.s." overlaps
+    return [w for w in _NON_WORD.split(text) if w]
+
+
+def _split_legal(words: list[str]) -> tuple[list[str], list[str]]:
+    """Set legal forms aside (phrases first), unless that would leave no word at all."""
+    core: list[str] = []
+    legal: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(_LEGAL_MAX, len(words) - i), 1, -1):
+            if tuple(words[i : i + size]) in _LEGAL_PHRASE_SET:
+                legal.extend(words[i : i + size])
+                i += size
+                break
+        else:
+            if words[i] in _LEGAL_SINGLE or _misspelt_legal(words[i]):
+                legal.append(words[i])
+            else:
+                core.append(words[i])
+            i += 1
+    if not core:
+        return words, []
+    return core, legal
+
+
+@lru_cache(maxsize=65536)
+def _misspelt_legal(word: str) -> bool:
+    if len(word) < 7:
+        return False
+    return any(
+        OSA.normalized_similarity(word, form, score_cutoff=LEGAL_TYPO_SIMILARITY) for form in _LEGAL_LONG
+    )
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> Normalized:
+    """Run the whole pipeline over one name."""
+    notes: list[str] = []
+    folded = _clean_unicode(text)
+    han = False
+    han_legal: list[str] = []
+    if not folded.isascii():
+        folded, changed = _fold_homoglyphs(folded)
+        if changed:
+            notes.append("look-alike Cyrillic/Greek letters read as Latin")
+        han = bool(_HAN_RE.search(folded))
+        if han:
+            folded, han_legal = _han_to_pinyin(folded)
+            notes.append("Chinese script read as pinyin")
+        elif any(ord(c) > 0x24F and c.isalpha() for c in folded):
+            notes.append("transliterated to Latin script")
+    words = _ascii_words(folded)
+    if any(_LEET.search(w) for w in words):
+        words = [_LEET.sub(lambda m: m.group(0).translate(_LEET_MAP), w) for w in words]
+        notes.append("digits inside words read as letters")
+    words = _numbers([CANONICAL_WORDS.get(w, w) for w in words])
+    core, legal = _split_legal(words)
+    core = [w for w in core if w not in STOPWORDS] or core
+    if han:
+        core = _recut_pinyin(core)
+    return Normalized(
+        text=text,
+        tokens=tuple(core),
+        legal=tuple(legal) + tuple(han_legal),
+        notes=tuple(notes),
+        han=han,
+    )
+
+
+def _numbers(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if (m := _ORDINAL_SUFFIX.match(w)) is not None:
+            w = m.group(1)
+        elif w in NUMBER_WORDS:
+            value = NUMBER_WORDS[w]
+            # "forty four" -> "44": a unit after a bare tens word joins it.
+            if out and 0 < value < 10 and out[-1] in _TENS_DIGITS:
+                out[-1] = str(int(out[-1]) + value)
+                continue
+            w = str(value)
+        out.append(w)
+    return out
+
+
+_TENS_DIGITS = frozenset(str(v) for v in _TENS.values())
+
+
+def _recut_pinyin(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        cut = syllables(w)
+        out.extend(cut if cut else (w,))
+    return out
+
+
+def pinyin_variant(norm: Normalized) -> Normalized | None:
+    """For a Latin name written wholly in pinyin ("Changjiang Cunchu"), its syllables ("chang jiang cun chu").
+
+    This lets a Chinese-script query meet a pinyin alias word for word. None when any word is not pinyin
+    or the name is a single syllable.
+    """
+    if norm.han:
+        return None
+    cut: list[str] = []
+    for w in norm.tokens:
+        s = syllables(w)
+        if s is None:
+            return None
+        cut.extend(s)
+    if len(cut) < 2 or tuple(cut) == norm.tokens:
+        return None
+    return Normalized(text=norm.text, tokens=tuple(cut), legal=norm.legal, notes=("pinyin read as syllables",), han=True)
+
+
+def acronym(norm: Normalized) -> str | None:
+    """The initials of a long name ("National University of Defense Technology" -> "nudt"), or None.
+
+    Only names of four or more words: three-letter initials collide with ordinary words too often.
+    """
+    if norm.han or len(norm.tokens) < 4 or any(t.isdigit() for t in norm.tokens):
+        return None
+    return "".join(t[0] for t in norm.tokens)

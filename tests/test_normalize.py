@@ -1,0 +1,109 @@
+"""The normalisation pipeline: each step, and the invariants that matching relies on."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from screen.normalize import acronym, normalize, pinyin_variant, syllables
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    return normalize(text).tokens
+
+
+def test_case_punctuation_and_legal_forms_are_set_aside():
+    a = normalize("Huawei Technologies Co., Ltd.")
+    assert a.tokens == ("huawei", "technology")
+    assert a.legal == ("co", "ltd")
+    assert tokens("HUAWEI TECHNOLOGIES COMPANY LIMITED") == a.tokens
+    assert tokens("huawei technologies") == a.tokens
+
+
+def test_legal_forms_anywhere_and_in_many_languages():
+    assert tokens("OOO Gazprom Svyaz") == ("gazprom", "svyaz")
+    assert tokens("Grupo Mex S.A. de C.V.") == ("grupo", "mex")
+    assert tokens("Siemens Aktiengesellschaft") == ("siemens",)
+    assert tokens("Siemens Aktiengeselschaft") == ("siemens",)  # misspelt legal form
+    assert tokens("Acme GmbH") == tokens("ACME LLC") == tokens("Acme PJSC") == ("acme",)
+
+
+def test_a_name_made_only_of_legal_words_keeps_them():
+    assert tokens("Company Limited") == ("company", "limited")
+
+
+def test_abbreviations_ampersand_and_british_spellings():
+    assert tokens("Natl. Univ. of Defence Tech.") == tokens("National University of Defense Technology")
+    assert tokens("Harbin Inst. of Tech.") == tokens("Harbin Institute of Technology")
+    assert tokens("Smith & Sons") == ("smith", "sons")
+    assert tokens("Research Centre") == tokens("Research Center")
+
+
+def test_diacritics_and_cyrillic_are_transliterated():
+    assert tokens("Müller Société") == ("muller", "societe")
+    assert tokens("Владимир Путин") == ("vladimir", "putin")
+    assert "transliterated" in normalize("Владимир Путин").notes[0]
+
+
+def test_homoglyphs_inside_latin_words_are_folded():
+    disguised = "Hu\u0430wei Techn\u043elogies"  # Cyrillic a and o
+    assert tokens(disguised) == tokens("Huawei Technologies")
+    assert normalize(disguised).notes == ("look-alike Cyrillic/Greek letters read as Latin",)
+
+
+def test_real_cyrillic_words_are_not_folded_as_homoglyphs():
+    # "Сеть" is Russian, not a disguised Latin word: it is transliterated.
+    assert tokens("Сеть") == ("set",)
+
+
+def test_digits_inside_words_read_as_letters():
+    assert tokens("Ig0r Sech1n") == ("igor", "sechin")
+    assert tokens("CETC 13") == ("cetc", "13")
+
+
+def test_numbers_and_ordinals_become_digits():
+    assert tokens("Brigade Forty-Four") == tokens("Brigade 44") == ("brigade", "44")
+    assert tokens("13th Research Institute") == ("13", "research", "institute")
+
+
+def test_chinese_script_reads_as_pinyin_simplified_and_traditional_alike():
+    simplified = normalize("哈尔滨工业大学")
+    traditional = normalize("哈爾濱工業大學")
+    assert simplified.tokens == traditional.tokens
+    assert simplified.han and simplified.compact == "haerbingongyedaxue"
+
+
+def test_chinese_legal_form_suffix_is_set_aside():
+    assert normalize("长江存储有限公司").tokens == normalize("长江存储").tokens
+    assert normalize("长江存储有限公司").legal == ("有限公司",)
+
+
+def test_pinyin_alias_meets_chinese_script_word_for_word():
+    alias = pinyin_variant(normalize("Changjiang Cunchu"))
+    assert alias is not None
+    assert alias.tokens == normalize("长江存储").tokens == ("chang", "jiang", "cun", "chu")
+
+
+def test_english_is_not_taken_for_pinyin():
+    assert pinyin_variant(normalize("Harbin Institute of Technology")) is None
+    assert syllables("technology") is None
+
+
+def test_acronym_of_long_names_only():
+    assert acronym(normalize("National University of Defense Technology")) == "nudt"
+    assert acronym(normalize("Harbin Institute of Technology")) is None  # three letters: too ambiguous
+
+
+def test_hostile_text_never_raises():
+    for text in ["", "   ", "\x00\x07", "😀😀", "\u202eevil\u202c", "!!!", "a" * 10_000, "\ud800"]:
+        normalize(text)
+    assert tokens("\u200bHua\u200dwei") == ("huawei",)  # zero-width characters vanish
+    assert tokens("😀 Acme") == ("acme",)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_normalisation_is_idempotent_on_its_own_output(text):
+    once = normalize(text)
+    again = normalize(" ".join(once.tokens))
+    if not once.han:
+        assert again.tokens == once.tokens
+    assert all(t and t.isascii() and t == t.lower() for t in once.tokens)
