@@ -12,12 +12,12 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import OSA
 
 from screen.models import Record
-from screen.normalize import Normalized, acronym, normalize, pinyin_variant
+from screen.normalize import Normalized, acronym, normalize
 
 # Two tokens are the same word misspelt when they differ by at most one edit in four letters
 # (OSA distance, a swap counts once). Shorter tokens must match exactly. Tuned on tests/cases.
@@ -25,9 +25,25 @@ FUZZY_TOKEN_MIN = 0.75
 MIN_FUZZY_LENGTH = 4
 # Weight floor, so that a token present in every name still counts a little.
 MIN_WEIGHT = 0.1
+# Words that name what kind of body a party is, not which one. However rare one is in the loaded
+# lists (the CSL has few universities, so "university" looks rare there), it weighs at most this,
+# about what "technology" weighs in the bundled lists: such words cannot carry a match on their own.
+GENERIC_WEIGHT = 2.5
+GENERIC_WORDS = frozenset(
+    """university institute technology group international industry trading science research academy
+    college school center laboratory engineering development holdings enterprise service systems
+    electronics national general global import export department factory plant works branch office
+    agency association foundation organization federation union committee council bureau
+    administration authority commission project manufacturing equipment products product solutions
+    investment investments commercial business partners limited new""".split()
+)
+# Patronymics ("Romanovich") are often left out when a person's name is typed: a missing one costs little.
+PATRONYMIC_WEIGHT = 2.0
+_PATRONYMIC = re.compile(r"^[a-z]{3,}(?:ovich|evich|ovna|evna|ichna|ogly|oglu)$")
 
 CACHE_FORMAT = 2
 NEIGHBOUR_CACHE_SIZE = 200_000
+PARENTHETICAL_NOTE = "listed name's parenthetical ignored"
 _PARENTHESES = re.compile(r"\([^)]*\)")
 
 
@@ -37,7 +53,7 @@ class Variant:
 
     record_id: str
     text: str  # as written in the list
-    kind: str  # name, alias, chinese_name, acronym, pinyin
+    kind: str  # name, alias, chinese_name, acronym
     norm: Normalized
 
 
@@ -67,8 +83,7 @@ class NameIndex:
             for token in seen:
                 df[token] += 1
         self.n_records = n_records
-        self.unseen_weight = math.log((n_records + 1) / 0.5)
-        self.weights = {t: max(MIN_WEIGHT, math.log((n_records + 1) / (c + 0.5))) for t, c in df.items()}
+        self.weights = {t: _weight(t, c, n_records) for t, c in df.items()}
         postings: dict[str, list[int]] = defaultdict(list)
         compacts: dict[str, list[int]] = defaultdict(list)
         for i, (tokens, legal) in enumerate(zip(self.tokens, self.legal)):
@@ -105,11 +120,12 @@ class NameIndex:
             self.record_ids[vid],
             self.texts[vid],
             self.kinds[vid],
-            Normalized(self.texts[vid], self.tokens[vid], self.legal[vid], self.notes[vid], self.kinds[vid] == "pinyin"),
+            Normalized(self.texts[vid], self.tokens[vid], self.legal[vid], self.notes[vid], self.kinds[vid] == "chinese_name"),
         )
 
     def weight(self, token: str) -> float:
-        return self.weights.get(token, self.unseen_weight)
+        w = self.weights.get(token)
+        return _weight(token, 0, self.n_records) if w is None else w
 
     def neighbours(self, token: str) -> tuple[tuple[str, float], ...]:
         """Listed tokens within one edit of `token` (itself included when listed), with similarity."""
@@ -193,14 +209,22 @@ def _record_variants(record: Record) -> list[tuple[str, str, Normalized]]:
         norm = normalize(text)
         add(text, kind, norm)
         if "(" in text:  # "... Corporation (SMIC)": the name without its parenthetical is a name too
-            add(text, kind, normalize(_PARENTHESES.sub(" ", text)))
-        syll = pinyin_variant(norm)
-        if syll is not None:
-            add(text, "pinyin", syll)
+            bare = normalize(_PARENTHESES.sub(" ", text))
+            add(text, kind, replace(bare, notes=(*bare.notes, PARENTHETICAL_NOTE)))
     initials = acronym(normalize(_PARENTHESES.sub(" ", record.name)))
     if initials:
         add(record.name, "acronym", Normalized(text=record.name, tokens=(initials,)))
     return out
+
+
+def _weight(token: str, df: int, n_records: int) -> float:
+    """Inverse document frequency over records, capped for generic words and patronymics."""
+    w = max(MIN_WEIGHT, math.log((n_records + 1) / (df + 0.5)))
+    if token in GENERIC_WORDS:
+        return min(w, GENERIC_WEIGHT)
+    if _PATRONYMIC.match(token):
+        return min(w, PATRONYMIC_WEIGHT)
+    return w
 
 
 def _deletions(token: str) -> set[str]:

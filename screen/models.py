@@ -25,6 +25,9 @@ LIST_NAMES: dict[str, str] = {
     "USER": "User list",
 }
 
+# Order in which equally scored alerts are shown: export-control lists first, context records last.
+LIST_PRIORITY = {code: i for i, code in enumerate(LIST_NAMES)}
+
 # Lists whose records are restricted parties. AFFIL records are context: they are risky only
 # through a relationship to a restricted party.
 RESTRICTED_LISTS = frozenset(LIST_NAMES) - {"AFFIL"}

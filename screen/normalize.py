@@ -5,15 +5,16 @@ Order (each step sees the output of the one before):
   2. Homoglyphs: inside a word that mixes Latin with Cyrillic or Greek letters, the look-alikes are
      folded to Latin (an evasion trick: "Huаwei" with a Cyrillic "а").
   3. Chinese script: Chinese legal-form suffixes (有限公司 ...) set aside, the rest turned into pinyin
-     syllables (pypinyin, which reads simplified and traditional characters alike).
+     (pypinyin, which reads simplified and traditional characters alike), grouped into words.
   4. Everything else transliterated to ASCII (anyascii: diacritics, Cyrillic, Greek, Arabic ...), case-folded.
   5. Punctuation: "&" becomes "and", apostrophes vanish, dotted initials close up ("S.A." -> "sa").
   6. Words mapped to one spelling: abbreviations ("univ" -> "university") and British forms
      ("defence" -> "defense").
   7. Legal forms ("co ltd", "llc", "ooo", "gmbh" ...) and filler words ("of", "the") set aside:
      they never carry a match.
-Pinyin syllables are canonical: a run of pinyin ("changjiang", or the syllables of 长江) is re-cut by
-`syllables()` so that both spellings of one name come out as the same tokens.
+Chinese words common in institutional names (大学, 科技, 信息 ...) and their pinyin ("daxue", "keji")
+read as the English words that aliases use, so "天津飞腾信息技术" and "Tianjin Feiteng Information
+Technology" come out as the same tokens.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ CANONICAL_WORDS: dict[str, str] = {
     "assoc": "association", "lab": "laboratory", "labs": "laboratory", "laboratories": "laboratory",
     "ctr": "center", "aero": "aeronautics", "aeronautical": "aeronautics",
     "astronautical": "astronautics", "mach": "machinery", "chem": "chemical",
+    "imp": "import", "exp": "export", "imps": "import", "exps": "export", "co-op": "cooperative",
     "bros": "brothers", "hldgs": "holdings", "hldg": "holdings", "holding": "holdings",
     "st": "saint",
     # British and American spellings
@@ -110,6 +112,7 @@ _LEGAL_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     )
 )
 _LEGAL_MAX = max(len(p) for p in _LEGAL_PHRASES)
+_LEGAL_PHRASE_STARTS = frozenset(p[0] for p in _LEGAL_PHRASES)
 _LEGAL_PHRASE_SET = frozenset(_LEGAL_PHRASES)
 
 # Number words and ordinals become digits: "Forty-Four", "44th" and "44" are one token.
@@ -124,6 +127,7 @@ NUMBER_WORDS: dict[str, int] = {
 _ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 # Digits inside a word that stand for letters ("Ig0r Sech1n"), an evasion trick like homoglyphs.
 _LEET = re.compile(r"(?<=[a-z])[013457](?=[a-z])")
+_HAS_DIGIT = re.compile(r"\d")
 _LEET_MAP = str.maketrans("013457", "oieast")
 
 STOPWORDS = frozenset(
@@ -131,28 +135,45 @@ STOPWORDS = frozenset(
     "und y e van von".split()
 )
 
-# Valid pinyin syllables (Hanyu Pinyin without tones), for re-cutting pinyin runs into syllables.
-_PINYIN_SYLLABLES = frozenset(
-    """a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang
-    cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang
-    chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dia dian diao
-    die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fo fou fu ga gai
-    gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei
-    hen heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu
-    ju juan jue jun ka kai kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la
-    lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu lo long lou lu luan lun luo lv
-    lve ma mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao
-    ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan nun nuo nv nve o ou pa pai pan
-    pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong
-    qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao
-    se sen seng sha shai shan shang shao she shei shen sheng shi shou shu shua shuai shuan shuang shui
-    shun shuo si song sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong tou
-    tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu
-    xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei
-    zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang
-    zhui zhun zhuo zi zong zou zu zuan zui zun zuo""".split()
+
+
+# Chinese institutional words, as pinyin, and what English names render them as. Listed parties carry
+# mixed aliases such as "Tianjin Feiteng Information Technology" (天津飞腾信息技术): with these, the
+# Chinese name and the alias become the same words. The same table reads Latin pinyin ("Gongye Daxue").
+PINYIN_GLOSSARY: dict[str, str] = {
+    "daxue": "university", "xueyuan": "institute", "yanjiusuo": "research institute",
+    "yanjiuyuan": "research institute", "yanjiu": "research", "kexueyuan": "academy science",
+    "kexue": "science", "keji": "technology", "jishu": "technology", "gongye": "industry",
+    "gongcheng": "engineering", "xinxi": "information", "dianzi": "electronics", "jituan": "group",
+    "kaifa": "development", "bandaoti": "semiconductor", "jichengdianlu": "integrated circuit",
+    "sheji": "design", "zhizao": "manufacturing", "hangkong": "aviation", "hangtian": "aerospace",
+    "guofang": "national defense", "guojia": "national", "zhongguo": "china", "zhonghua": "china",
+    "shiyanshi": "laboratory", "zhongdian": "key", "zhongxin": "center", "wuli": "physics",
+    "huaxue": "chemistry", "cailiao": "materials", "jixie": "machinery", "dianqi": "electric",
+    "tongxin": "communication", "jisuanji": "computer", "ruanjian": "software", "zhineng": "intelligent",
+    "rengongzhineng": "artificial intelligence", "guangdian": "optoelectronics", "jiqiren": "robot",
+    "yiqi": "instrument", "zhuangbei": "equipment", "shebei": "equipment", "maoyi": "trading",
+    "jinchukou": "import export", "guoji": "international", "touzi": "investment", "konggu": "holdings",
+    "shiye": "industry", "dianli": "power", "nengyuan": "energy", "chuanbo": "shipbuilding",
+    "junshi": "military", "jiefangjun": "liberation army", "renmin": "people",
+    "gongyuan": "park", "fenyuan": "branch", "fengongsi": "branch", "xibei": "northwest",
+    "dongbei": "northeast", "xinan": "southwest", "dongnan": "southeast", "huanan": "south china",
+    "huadong": "east china", "huabei": "north china", "huazhong": "central china",
+    "haerbin": "harbin",
+}
+# Places: a run of unknown syllables is cut at these, so "天津飞腾" reads "tianjin feiteng".
+_PINYIN_PLACES = frozenset(
+    """beijing shanghai tianjin chongqing haerbin harbin changchun shenyang dalian jilin hebei henan
+    hubei hunan shandong shanxi shaanxi jiangsu zhejiang anhui fujian jiangxi guangdong guangxi hainan
+    sichuan guizhou yunnan gansu qinghai ningxia xinjiang xizang neimenggu taiyuan shijiazhuang
+    zhengzhou wuhan changsha nanjing hangzhou hefei fuzhou nanchang jinan qingdao guangzhou shenzhen
+    zhuhai dongguan foshan nanning haikou chengdu mianyang guiyang kunming lanzhou xining yinchuan
+    wulumuqi xian suzhou wuxi changzhou ningbo xiamen hangzhou baotou luoyang xiangtan zhuzhou
+    baoding tangshan weihai yantai xuzhou wenzhou""".split()
 )
-_SYLLABLE_MAX = max(map(len, _PINYIN_SYLLABLES))
+# Administrative suffixes after a place (北京市, 湖北省) add nothing to a name.
+_PLACE_SUFFIXES = ("shi", "sheng")
+_GLOSSARY_MAX = max(len(k) for k in PINYIN_GLOSSARY)
 
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "So", "Sk"})
 _ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -174,7 +195,7 @@ class Normalized:
     tokens: tuple[str, ...]  # the words that carry the match
     legal: tuple[str, ...] = ()  # legal forms set aside
     notes: tuple[str, ...] = ()  # what the pipeline did that a reader should know (homoglyphs, scripts)
-    han: bool = False  # tokens came (partly) from Chinese script, as pinyin syllables
+    han: bool = False  # tokens came (partly) from Chinese script, read as pinyin
 
     @property
     def compact(self) -> str:
@@ -235,27 +256,8 @@ def _pinyin():
     return lambda s: lazy_pinyin(s, style=Style.NORMAL, errors="ignore", v_to_u=False)
 
 
-@lru_cache(maxsize=65536)
-def syllables(run: str) -> tuple[str, ...] | None:
-    """Cut a run of ASCII letters into pinyin syllables (fewest, longest first); None if it is not pinyin."""
-    n = len(run)
-    if n == 0 or n > 60:
-        return None
-    best: list[tuple[str, ...] | None] = [None] * (n + 1)
-    best[n] = ()
-    for i in range(n - 1, -1, -1):
-        choice = None
-        for j in range(min(n, i + _SYLLABLE_MAX), i, -1):
-            rest = best[j]
-            if rest is not None and run[i:j] in _PINYIN_SYLLABLES:
-                if choice is None or len(rest) + 1 < len(choice):
-                    choice = (run[i:j], *rest)
-        best[i] = choice
-    return best[0]
-
-
 def _han_to_pinyin(text: str) -> tuple[str, list[str]]:
-    """Replace each run of Chinese characters by its pinyin (one word); return legal forms found."""
+    """Replace each run of Chinese characters by pinyin words; return the legal forms set aside."""
     legal: list[str] = []
     to_pinyin = _pinyin()
 
@@ -266,17 +268,56 @@ def _han_to_pinyin(text: str) -> tuple[str, list[str]]:
                 run = run[: -len(form)]
                 legal.append(form)
                 break
-        return " " + "".join(to_pinyin(run)) + " "
+        return " " + " ".join(pinyin_words([s for s in to_pinyin(run) if s.isalpha()])) + " "
 
     return _HAN_RE.sub(repl, text), legal
+
+
+def pinyin_words(syllables: list[str]) -> list[str]:
+    """Group pinyin syllables into words: glossary words and places first, the rest run together.
+
+    ["tian", "jin", "fei", "teng", "xin", "xi", "ji", "shu"] -> ["tianjin", "feiteng", "information",
+    "technology"]: the words an English alias of the same party uses.
+    """
+    words: list[str] = []
+    unknown: list[str] = []
+    i = 0
+    while i < len(syllables):
+        for j in range(len(syllables), i, -1):
+            joined = "".join(syllables[i:j])
+            if len(joined) <= _GLOSSARY_MAX and (joined in PINYIN_GLOSSARY or joined in _PINYIN_PLACES):
+                words.extend(_two_syllable_words(unknown))
+                unknown = []
+                words.extend(PINYIN_GLOSSARY.get(joined, joined).split())
+                i = j
+                if joined in _PINYIN_PLACES and i < len(syllables) and syllables[i] in _PLACE_SUFFIXES:
+                    i += 1
+                break
+        else:
+            unknown.append(syllables[i])
+            i += 1
+    words.extend(_two_syllable_words(unknown))
+    return words
+
+
+def _two_syllable_words(run: list[str]) -> list[str]:
+    """Most Chinese words have two characters: 长江存储 reads "changjiang cunchu", as its alias does.
+
+    A run of three stays one word (哈尔滨-like names); a longer odd run ends in a word of three.
+    """
+    if len(run) <= 3:
+        return ["".join(run)] if run else []
+    cut = len(run) - 3 if len(run) % 2 else len(run)
+    return ["".join(run[k : k + 2]) for k in range(0, cut, 2)] + (["".join(run[cut:])] if cut < len(run) else [])
 
 
 def _ascii_words(text: str) -> list[str]:
     text = (text if text.isascii() else anyascii(text)).casefold()
     text = text.replace("&", " and ").replace("+", " and ")
     text = _APOSTROPHES.sub("", text)
-    text = _DOTTED_INITIAL.sub(r"\1", text)
-    text = _DOTTED_INITIAL.sub(r"\1", text)  # twice: "s.a.s." overlaps
+    if "." in text:
+        text = _DOTTED_INITIAL.sub(r"\1", text)
+        text = _DOTTED_INITIAL.sub(r"\1", text)  # twice: "s.a.s." overlaps
     return [w for w in _NON_WORD.split(text) if w]
 
 
@@ -286,7 +327,8 @@ def _split_legal(words: list[str]) -> tuple[list[str], list[str]]:
     legal: list[str] = []
     i = 0
     while i < len(words):
-        for size in range(min(_LEGAL_MAX, len(words) - i), 1, -1):
+        sizes = range(min(_LEGAL_MAX, len(words) - i), 1, -1) if words[i] in _LEGAL_PHRASE_STARTS else ()
+        for size in sizes:
             if tuple(words[i : i + size]) in _LEGAL_PHRASE_SET:
                 legal.extend(words[i : i + size])
                 i += size
@@ -329,14 +371,12 @@ def normalize(text: str) -> Normalized:
         elif any(ord(c) > 0x24F and c.isalpha() for c in folded):
             notes.append("transliterated to Latin script")
     words = _ascii_words(folded)
-    if any(_LEET.search(w) for w in words):
+    if _HAS_DIGIT.search(folded) and any(_LEET.search(w) for w in words):
         words = [_LEET.sub(lambda m: m.group(0).translate(_LEET_MAP), w) for w in words]
         notes.append("digits inside words read as letters")
-    words = _numbers([CANONICAL_WORDS.get(w, w) for w in words])
+    words = _numbers([w for word in words for w in _canonical(word)])
     core, legal = _split_legal(words)
     core = [w for w in core if w not in STOPWORDS] or core
-    if han:
-        core = _recut_pinyin(core)
     return Normalized(
         text=text,
         tokens=tuple(core),
@@ -344,6 +384,14 @@ def normalize(text: str) -> Normalized:
         notes=tuple(notes),
         han=han,
     )
+
+
+def _canonical(word: str) -> list[str]:
+    if word in CANONICAL_WORDS:
+        return [CANONICAL_WORDS[word]]
+    if word in PINYIN_GLOSSARY:
+        return PINYIN_GLOSSARY[word].split()
+    return [word]
 
 
 def _numbers(words: list[str]) -> list[str]:
@@ -363,33 +411,6 @@ def _numbers(words: list[str]) -> list[str]:
 
 
 _TENS_DIGITS = frozenset(str(v) for v in _TENS.values())
-
-
-def _recut_pinyin(words: list[str]) -> list[str]:
-    out: list[str] = []
-    for w in words:
-        cut = syllables(w)
-        out.extend(cut if cut else (w,))
-    return out
-
-
-def pinyin_variant(norm: Normalized) -> Normalized | None:
-    """For a Latin name written wholly in pinyin ("Changjiang Cunchu"), its syllables ("chang jiang cun chu").
-
-    This lets a Chinese-script query meet a pinyin alias word for word. None when any word is not pinyin
-    or the name is a single syllable.
-    """
-    if norm.han:
-        return None
-    cut: list[str] = []
-    for w in norm.tokens:
-        s = syllables(w)
-        if s is None:
-            return None
-        cut.extend(s)
-    if len(cut) < 2 or tuple(cut) == norm.tokens:
-        return None
-    return Normalized(text=norm.text, tokens=tuple(cut), legal=norm.legal, notes=("pinyin read as syllables",), han=True)
 
 
 def acronym(norm: Normalized) -> str | None:

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screen.normalize import acronym, normalize, pinyin_variant, syllables
+from screen.normalize import acronym, normalize
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -67,8 +67,8 @@ def test_numbers_and_ordinals_become_digits():
 def test_chinese_script_reads_as_pinyin_simplified_and_traditional_alike():
     simplified = normalize("哈尔滨工业大学")
     traditional = normalize("哈爾濱工業大學")
-    assert simplified.tokens == traditional.tokens
-    assert simplified.han and simplified.compact == "haerbingongyedaxue"
+    assert simplified.tokens == traditional.tokens == ("harbin", "industry", "university")
+    assert simplified.han
 
 
 def test_chinese_legal_form_suffix_is_set_aside():
@@ -76,15 +76,15 @@ def test_chinese_legal_form_suffix_is_set_aside():
     assert normalize("长江存储有限公司").legal == ("有限公司",)
 
 
-def test_pinyin_alias_meets_chinese_script_word_for_word():
-    alias = pinyin_variant(normalize("Changjiang Cunchu"))
-    assert alias is not None
-    assert alias.tokens == normalize("长江存储").tokens == ("chang", "jiang", "cun", "chu")
+def test_chinese_name_and_its_mixed_pinyin_alias_are_the_same_words():
+    assert tokens("天津飞腾信息技术有限公司") == tokens("Tianjin Feiteng Information Technology")
+    assert tokens("Haerbin Gongye Daxue") == tokens("哈尔滨工业大学")
+    assert tokens("北京市商汤科技开发有限公司") == tokens("Beijing Shangtang Technology Development")
 
 
-def test_english_is_not_taken_for_pinyin():
-    assert pinyin_variant(normalize("Harbin Institute of Technology")) is None
-    assert syllables("technology") is None
+def test_unknown_chinese_words_read_two_characters_a_word():
+    assert tokens("长江存储") == tokens("Changjiang Cunchu") == ("changjiang", "cunchu")
+    assert tokens("中科曙光") == ("zhongke", "shuguang")
 
 
 def test_acronym_of_long_names_only():
