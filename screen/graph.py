@@ -173,7 +173,7 @@ class RiskPath:
             near, far = self.records[i], self.records[i + 1]
             subject, obj = (near, far) if step.forward else (far, near)
             rel = step.relationship
-            out.append(f"{describe(subject)} {_phrase(rel)} {describe(obj)} [source: {rel.source}]")
+            out.append(f"{describe(subject)} {phrase(rel)} {describe(obj)} [source: {rel.source}]")
         return out
 
     def text(self) -> str:
@@ -190,7 +190,7 @@ class RiskPath:
         )
 
 
-def _phrase(rel: Relationship) -> str:
+def phrase(rel: Relationship) -> str:
     if rel.relation == "owned_by" and rel.percentage is not None:
         return f"is owned {format_pct(rel.percentage)}% by"
     return PHRASES.get(rel.relation) or "is " + rel.relation.replace("_", " ")
