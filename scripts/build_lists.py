@@ -51,7 +51,7 @@ from screen.lists.clean import (  # noqa: E402
     split_aka,
     split_alias_address,
     split_aliases,
-    split_embedded_parent,
+    take_embedded_parent,
     split_see_also,
 )
 from screen.lists.csl import PendingRecord, resolve_parents  # noqa: E402
@@ -172,14 +172,7 @@ def extract_record(
     for alias in split_aliases(alias_texts, notes):
         alias = split_see_also(alias, notes)
         (glued_addresses if _looks_like_address(alias) else aliases).append(alias)
-    parent = None
-    embedded = split_embedded_parent(name)
-    if embedded:
-        child, parent_name, relation = embedded
-        if not child and aliases:
-            child = aliases.pop(0)
-        if child:
-            name, parent = child, (parent_name, relation)
+    name, parent = take_embedded_parent(name, aliases)
     aliases.extend(parenthetical_aliases(name))
     country = country_code(entity.get("country"))
     if entity.get("country") and not country:

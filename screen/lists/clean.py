@@ -202,6 +202,22 @@ def split_embedded_parent(name: str) -> tuple[str, str, str] | None:
     return None
 
 
+def take_embedded_parent(name: str, aliases: list[str]) -> tuple[str, tuple[str, str] | None]:
+    """The record's own name and, if it embeds one, (parent name, relation).
+
+    When the source left the child's name out, the first alias becomes the name (it is taken out
+    of `aliases`).
+    """
+    embedded = split_embedded_parent(name)
+    if embedded:
+        child, parent_name, relation = embedded
+        if not child and aliases:
+            child = aliases.pop(0)
+        if child:
+            return child, (parent_name, relation)
+    return name, None
+
+
 # "Sinobright Import and Export Company; and any successor, sub-unit, or subsidiary thereof"
 _SUCCESSOR_CLAUSE = re.compile(r"^(?P<name>.+?);?\s+(?P<clause>and any successor.*)$", re.I)
 

@@ -32,7 +32,7 @@ from .clean import (
     split_addresses,
     split_aliases,
     split_aka,
-    split_embedded_parent,
+    take_embedded_parent,
     split_successor_clause,
 )
 from .validate import FileMeta, ReadResult
@@ -288,14 +288,7 @@ def row_to_record(values: dict[str, str], code: str, make_id: Callable[[str, str
     if clause:
         notes.append(clause)
     aliases = split_aliases(values.get("alt_names"), notes)
-    parent = None
-    embedded = split_embedded_parent(name)
-    if embedded:
-        child, parent_name, relation = embedded
-        if not child and aliases:
-            child = aliases.pop(0)
-        if child:
-            name, parent = child, (parent_name, relation)
+    name, parent = take_embedded_parent(name, aliases)
     name, akas = split_aka(name)
     aliases = [*akas, *(a for alias in aliases for a in _with_akas(alias))]
     aliases.extend(parenthetical_aliases(name))

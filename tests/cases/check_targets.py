@@ -31,23 +31,16 @@ import unicodedata
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = os.environ.get("ECSCREEN_RAW_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data"))
+sys.path.insert(0, ROOT)
+
+from screen.lists import csl  # noqa: E402
 
 COLUMNS = ["id", "query", "country", "expect", "target", "target_list", "against", "category", "note"]
 CATEGORIES = set("""exact case_punct typo reorder legal_form abbreviation ampersand spelling acronym alias
 diacritics homoglyph chinese traditional pinyin cyrillic person generic_words extra_word different_entity
 unrelated""".split())
 LISTS = {"EL", "UVL", "MEU", "DPL", "SDN", "SSI", "DTC", "ISN", "CMIC", "1260H", "1286", "AFFIL"}
-CSL_SOURCES = {
-    "Entity List (EL) - Bureau of Industry and Security": "EL",
-    "Unverified List (UVL) - Bureau of Industry and Security": "UVL",
-    "Military End User (MEU) List - Bureau of Industry and Security": "MEU",
-    "Denied Persons List (DPL) - Bureau of Industry and Security": "DPL",
-    "ITAR Debarred (DTC) - State Department": "DTC",
-    "Nonproliferation Sanctions (ISN) - State Department": "ISN",
-    "Specially Designated Nationals (SDN) - Treasury Department": "SDN",
-    "Sectoral Sanctions Identifications List (SSI) - Treasury Department": "SSI",
-    "Non-SDN Chinese Military-Industrial Complex Companies List (CMIC) - Treasury Department": "CMIC",
-}
+CSL_SOURCES = {source: code for source, code in csl.CSL_SOURCES.items() if code in LISTS}
 BUNDLED_FILES = {"bis_entity_list": "EL", "bis_meu": "MEU", "bis_dpl": "DPL", "dow_1260h": "1260H",
                  "dow_1286": "1286", "ofac_nscmic": "CMIC"}
 
