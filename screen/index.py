@@ -41,7 +41,7 @@ GENERIC_WORDS = frozenset(
 PATRONYMIC_WEIGHT = 2.0
 _PATRONYMIC = re.compile(r"^[a-z]{3,}(?:ovich|evich|ovna|evna|ichna|ogly|oglu)$")
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 NEIGHBOUR_CACHE_SIZE = 200_000
 PARENTHETICAL_NOTE = "listed name's parenthetical ignored"
 _PARENTHESES = re.compile(r"\([^)]*\)")
@@ -210,7 +210,11 @@ def _record_variants(record: Record) -> list[tuple[str, str, Normalized]]:
         add(text, kind, norm)
         if "(" in text:  # "... Corporation (SMIC)": the name without its parenthetical is a name too
             bare = normalize(_PARENTHESES.sub(" ", text))
-            add(text, kind, replace(bare, notes=(*bare.notes, PARENTHETICAL_NOTE)))
+            inside = {t for part in _PARENTHESES.findall(text) for t in normalize(part[1:-1]).tokens}
+            # "(Huawei)" repeats the name and loses nothing; "(Japan)" says which one it is.
+            if not inside <= set(bare.tokens):
+                bare = replace(bare, notes=(*bare.notes, PARENTHETICAL_NOTE))
+            add(text, kind, bare)
     initials = acronym(normalize(_PARENTHESES.sub(" ", record.name)))
     if initials:
         add(record.name, "acronym", Normalized(text=record.name, tokens=(initials,)))

@@ -208,6 +208,11 @@ def default_cache_dir() -> Path:
 def _cache_key(paths: Sequence[str | os.PathLike[str]], bundled: bool) -> str:
     """Changes whenever a list file's bytes, the bundled data or the tool version change."""
     digest = hashlib.sha256(f"{__version__}|{CACHE_FORMAT}|{bundled}".encode())
+    # The code that built the cache: an edited checkout must not reuse an index built by older code.
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        stat = source.stat()
+        digest.update(f"{source.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     if bundled:
         digest.update(json.dumps(bundled_manifest(), sort_keys=True).encode())
     for path in paths:

@@ -19,8 +19,9 @@ import importlib.resources
 import io
 import json
 import os
+import pickle
 import tempfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,44 @@ _RELATIONSHIP_FIELDS = frozenset({"subject", "relation", "object", "source", "pe
 _CITATION_FIELDS = frozenset({"title", "date", "url"})
 
 
+class LazyRecords(Mapping[str, Record]):
+    """Records by id, each kept pickled until first read.
+
+    The screener cache loads tens of thousands of records in milliseconds this way, and a screening
+    unpickles only the few records it alerts on or walks through.
+    """
+
+    __slots__ = ("_blobs", "_loaded")
+
+    def __init__(self, blobs: dict[str, bytes]) -> None:
+        self._blobs = blobs
+        self._loaded: dict[str, Record] = {}
+
+    @classmethod
+    def of(cls, records: Mapping[str, Record]) -> LazyRecords:
+        if isinstance(records, LazyRecords):
+            return records
+        return cls({rid: pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL) for rid, record in records.items()})
+
+    def __getitem__(self, record_id: str) -> Record:
+        record = self._loaded.get(record_id)
+        if record is None:
+            record = self._loaded[record_id] = pickle.loads(self._blobs[record_id])
+        return record
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self._blobs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def __reduce__(self) -> tuple:
+        return (LazyRecords, (self._blobs,))
+
+
 class ListStore:
     """All loaded records by id, the relationships between them, and the provenance of every list."""
 
@@ -50,7 +89,7 @@ class ListStore:
 
     def __init__(
         self,
-        records: dict[str, Record],
+        records: Mapping[str, Record],
         relationships: tuple[Relationship, ...],
         lists: tuple[ListInfo, ...],
     ) -> None:
@@ -68,6 +107,10 @@ class ListStore:
             h.update(info.sha256.encode("ascii") + b"\n")
         h.update(screen.__version__.encode("ascii"))
         return h.hexdigest()
+
+    def __reduce__(self) -> tuple:
+        # Pickled (in the screener cache) with its records kept one blob each: see LazyRecords.
+        return (ListStore, (LazyRecords.of(self.records), self.relationships, self.lists))
 
     def __repr__(self) -> str:
         return f"ListStore({len(self.records)} records, {len(self.relationships)} relationships, {len(self.lists)} lists)"
