@@ -2,8 +2,11 @@
 
     summary = run_batch("suppliers.csv", "screened.csv", open_screener, BatchOptions(workers=2))
 
-Input: CSV or TSV (delimiter taken from the header line, or given), Excel .xlsx (first sheet or the one
-named), JSON Lines; "-" reads standard input (spooled to a temporary file, so every reader can seek).
+Input: CSV or TSV (delimiter: the one of , tab ; | found most in the header line, an Excel "sep=;"
+line, or given; a header with none of them is a one-column file), Excel .xlsx (first sheet or the one
+named), JSON Lines (columns: every key, in order of first appearance); "-" reads standard input
+(spooled to a temporary file, so every reader can seek). The file is read once first for its sha256
+and its encoding, then row by row: memory stays flat however long the file.
 Encodings: a BOM decides (UTF-8, UTF-16, UTF-32); otherwise UTF-8 when the file's non-ASCII bytes are
 mostly well-formed UTF-8, else GB18030 when they read as two-byte Chinese, else Windows-1252. A byte
 that does not decode stops the run with the row, the line and the fix (--encoding).
@@ -21,7 +24,10 @@ script finds them as one set either way. Files are written to a temporary file i
 directory and renamed into place at the end: an interrupted run leaves no output. CSV files get a
 UTF-8 BOM (Excel reads BOM-less UTF-8 as Windows-1252 and garbles Chinese names; standard output gets
 none). The audit record (RUN_KEY: tool and list versions, thresholds, input sha256, counts, timing) is
-the first record of JSON and JSON Lines output and the sidecar OUTPUT.meta.json of CSV and XLSX output.
+the first record of JSON and JSON Lines output and the sidecar OUTPUT.meta.json of CSV and XLSX output;
+JSON rows carry "row", "id" (with --id-column), "input" (the fields; a repeated header becomes
+"name_2"), "result" (the result columns) and report.finding_json without its "screening" block, which
+the run record holds once. JSON rows are spooled and written after the run record at the end.
 
 Spreadsheet safety (OWASP, CSV injection): in CSV and XLSX output every text cell, input cells and
 headers included, that begins with "=", "+", "-", "@", a tab or a carriage return gets a leading

@@ -350,11 +350,12 @@ def graph(name_or_id: str, fmt: str, output: str | None, depth: int, affiliates_
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes screening in parallel.")
 @click.option("--only-alerts", is_flag=True, help="Write only the rows that need a look: alerts and errors.")
+@risk_options
 @screening_options
 def batch(input_path: str, output: str | None, fmt: str | None, name_column: str | None,
           country_column: str | None, id_column: str | None, delimiter: str | None, encoding: str | None,
-          sheet: str | None, workers: int, only_alerts: bool, threshold: float, list_paths: tuple[str, ...],
-          no_bundled: bool) -> None:
+          sheet: str | None, workers: int, only_alerts: bool, depth: int, affiliates_rule: str, threshold: float,
+          list_paths: tuple[str, ...], no_bundled: bool) -> None:
     """Screen every row of a CSV, TSV, .xlsx or JSON Lines file ("-" for standard input).
 
     Every input row gives one output row, in order: the input columns as they
@@ -396,7 +397,6 @@ def batch(input_path: str, output: str | None, fmt: str | None, name_column: str
 
     from rich.markup import escape
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
-    from rich.table import Table
 
     from screen import report
     from screen.batch import BatchOptions, run_batch
@@ -423,21 +423,13 @@ def batch(input_path: str, output: str | None, fmt: str | None, name_column: str
         progress = None
     with bar or contextlib.nullcontext():
         summary = run_batch(
-            input_path, output, functools.partial(_open_screener, list_paths, no_bundled, threshold), options,
+            input_path, output,
+            functools.partial(_open_screener, list_paths, no_bundled, threshold, depth=depth,
+                              affiliates_rule=affiliates_rule),
+            options,
             stdin=click.get_binary_stream("stdin"), stdout=click.get_binary_stream("stdout"), progress=progress,
         )
-    table = Table(title="Batch screening", title_justify="left")
-    table.add_column("")
-    table.add_column("count", justify="right")
-    table.add_row("rows", f"{summary.rows:,}")
-    table.add_row("clear", f"{summary.clear:,}")
-    table.add_row("alert", f"{summary.alert:,}", style="bold red" if summary.alert else None)
-    for code, count in sorted(summary.alerts_by_list.items()):
-        table.add_row(f"  alerts on {escape(code)}", f"{count:,}")
-    table.add_row("error", f"{summary.error:,}", style="yellow" if summary.error else None)
-    table.add_row("seconds", f"{summary.seconds:,.1f}")
-    table.add_row("names per second", f"{summary.names_per_second:,.0f}")
-    console.print(table)
+    console.print(report.batch_summary_table(summary))
     for row, row_id, message in summary.first_errors:
         console.print(f"  row {row}{f' ({escape(row_id)})' if row_id else ''}: {escape(message)}", style="yellow")
     if summary.error > len(summary.first_errors):

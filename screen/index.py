@@ -143,7 +143,7 @@ class NameIndex:
                 if joined := self.deletes.get(key):
                     pool.update(joined.split(" "))
             pool.discard(token)
-            for listed in pool:
+            for listed in sorted(pool):
                 if len(listed) >= MIN_FUZZY_LENGTH:
                     sim = OSA.normalized_similarity(token, listed, score_cutoff=FUZZY_TOKEN_MIN)
                     if sim:
@@ -167,7 +167,8 @@ class NameIndex:
         total = sum(map(weight, tokens))
         gained: dict[int, float] = {}
         taken = 0.0
-        order = sorted(set(tokens), key=weight, reverse=True)
+        # Rarest first; equal weights by spelling, so the same query always adds up in the same order.
+        order = sorted(set(tokens), key=lambda t: (-weight(t), t))
         for n, token in enumerate(order):
             wq = weight(token)
             for listed, sim in self.neighbours(token):
@@ -185,7 +186,7 @@ class NameIndex:
                     gained[vid] += gain
         vweight = self.variant_weight
         estimate = {vid: g / (total + vweight[vid]) for vid, g in gained.items()}
-        for key in {query.compact, query.compact_all}:
+        for key in dict.fromkeys((query.compact, query.compact_all)):
             found = self.compacts.get(key, ())
             for vid in (found,) if isinstance(found, int) else found:
                 estimate[vid] = 1.0

@@ -231,9 +231,10 @@ def match_name(
                 continue
             rid = index.record_ids[vid]
             held = per_record.get(rid)
-            if held is None or estimate > held[0]:
+            # Ties go to the lower variant number (the primary name comes first): same answer every run.
+            if held is None or estimate > held[0] or (estimate == held[0] and vid < held[1]):
                 per_record[rid] = (estimate, vid)
-        ranked = sorted(per_record.values(), reverse=True)[:DETAILED_CANDIDATES]
+        ranked = sorted(per_record.values(), key=lambda ev: (-ev[0], ev[1]))[:DETAILED_CANDIDATES]
         for _, vid in ranked:
             variant = index.variant(vid)
             base, explanation = _score_variant(form, variant.norm, variant.kind, index)

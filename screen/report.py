@@ -319,3 +319,19 @@ def graph_mermaid(records: list[Record], relationships: list[Relationship], focu
 
 def _mermaid(text: str) -> str:
     return text.replace('"', "#quot;")
+
+
+def batch_summary_table(summary: Any) -> Table:
+    """The end-of-run table of `ecscreen batch`: rows by outcome, alerts by list, speed."""
+    table = Table(title="Batch screening", title_justify="left")
+    table.add_column("")
+    table.add_column("rows", justify="right")
+    table.add_row("rows", f"{summary.rows:,}")
+    table.add_row("clear", f"{summary.clear:,}")
+    table.add_row("alert", f"{summary.alert:,}", style="bold red" if summary.alert else None)
+    for code, count in sorted(summary.alerts_by_list.items()):
+        table.add_row(f"  alerts on {escape(code)}", f"{count:,}")
+    table.add_row("error", f"{summary.error:,}", style="yellow" if summary.error else None)
+    table.add_row("seconds", f"{summary.seconds:,.1f}")
+    table.add_row("names per second", f"{summary.names_per_second:,.0f}")
+    return table

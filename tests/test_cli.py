@@ -198,3 +198,24 @@ def test_graph_formats(run, fmt, first_line, tmp_path):
 def test_affiliates_rule_setting_is_stated(run):
     off = json.loads(run("check", "YMTC", "--format", "json", "--affiliates-rule", "off").stdout)
     assert off["screening"]["affiliates_rule"] == "off"
+
+
+def test_results_do_not_depend_on_string_hashing(tmp_path):
+    """Two processes with different hash seeds give byte-identical JSON (ties broken by order, not by hash)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.cases.evaluate import load_cases
+
+    names = "\n".join(case.query for case in load_cases() if case.against == "bundled")
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-m", "screen", "check", "--format", "json"],
+            input=names, capture_output=True, text=True, env=env, check=False,
+        )
+        assert done.returncode == 1, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]

@@ -346,7 +346,16 @@ def country_code(text: str | None) -> str:
     text = clean_text(text).rstrip(".")
     if len(text) == 2 and text.upper() in ISO_ALPHA2:
         return text.upper()
-    return COUNTRY_NAMES.get(text.casefold(), "")
+    return COUNTRY_NAMES.get(text.casefold(), "") or _CJK_COUNTRY_NAMES.get(text, "")
+
+
+# Country names as Chinese ERP exports write them.
+_CJK_COUNTRY_NAMES = {
+    "中国": "CN", "中华人民共和国": "CN", "中國": "CN", "香港": "HK", "中国香港": "HK", "澳门": "MO",
+    "台湾": "TW", "台灣": "TW", "中国台湾": "TW", "俄罗斯": "RU", "俄罗斯联邦": "RU", "美国": "US",
+    "美國": "US", "日本": "JP", "韩国": "KR", "新加坡": "SG", "伊朗": "IR", "朝鲜": "KP", "德国": "DE",
+    "英国": "GB", "法国": "FR", "阿联酋": "AE", "巴基斯坦": "PK", "土耳其": "TR", "马来西亚": "MY",
+}
 
 
 _TRAILING_CODE = re.compile(r"(?:^|,)\s*([A-Z]{2})\s*$")
