@@ -427,7 +427,7 @@ def batch(input_path: str, output: str | None, fmt: str | None, name_column: str
             functools.partial(_open_screener, list_paths, no_bundled, threshold, depth=depth,
                               affiliates_rule=affiliates_rule),
             options,
-            stdin=click.get_binary_stream("stdin"), stdout=click.get_binary_stream("stdout"), progress=progress,
+            stdin=sys.stdin.buffer, stdout=sys.stdout.buffer, progress=progress,
         )
     console.print(report.batch_summary_table(summary))
     for row, row_id, message in summary.first_errors:

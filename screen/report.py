@@ -77,6 +77,9 @@ def _record_lines(match: Match) -> Text:
     return text
 
 
+# Paths shown per alerted record in the table view; JSON carries all that were kept.
+PATHS_SHOWN = 4
+
 RISK_STYLES = {"listed": "bold white on red", "linked": "bold black on yellow", "affiliated": "bold cyan",
                "clear": "bold green", "error": "bold red"}
 
@@ -99,8 +102,10 @@ def path_tree(finding: Finding) -> Tree | None:
             if not group:
                 continue
             node = branch.add(Text(title, style="italic"))
-            for path in group:
+            for path in group[:PATHS_SHOWN]:
                 _add_path(node, path)
+            if len(group) > PATHS_SHOWN:
+                node.add(Text(f"... and more: ecscreen explain {match.record.id}", style="dim"))
     return tree
 
 
