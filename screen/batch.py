@@ -814,7 +814,6 @@ def _delimited_rows(
     number = 0
 
     def records() -> Iterator[list[str]]:
-        nonlocal number
         while True:
             try:
                 record = next(reader)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-import time
 import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -396,7 +395,6 @@ def batch(input_path: str, output: str | None, fmt: str | None, name_column: str
     import functools
 
     from rich.markup import escape
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
     from screen import report
     from screen.batch import BatchOptions, run_batch
@@ -408,19 +406,7 @@ def batch(input_path: str, output: str | None, fmt: str | None, name_column: str
         encoding=encoding, sheet=sheet, output_format=fmt, only_alerts=only_alerts, workers=workers,
     )
     console = _stderr_console()
-    bar = None
-    if console.is_terminal:
-        bar = Progress(TextColumn("Screening"), BarColumn(), TaskProgressColumn(),
-                       TextColumn("{task.fields[rows]:,} rows, {task.fields[rate]:,.0f} names/s"),
-                       TimeRemainingColumn(), console=console, transient=True)
-        task = bar.add_task("screen", total=1.0, rows=0, rate=0.0)
-        clock = time.perf_counter()
-
-        def progress(rows: int, fraction: float | None) -> None:
-            rate = rows / max(time.perf_counter() - clock, 1e-9)
-            bar.update(task, completed=fraction if fraction is not None else 0.0, rows=rows, rate=rate)
-    else:
-        progress = None
+    bar, progress = report.batch_progress(console) if console.is_terminal else (None, None)
     with bar or contextlib.nullcontext():
         summary = run_batch(
             input_path, output,

@@ -277,6 +277,10 @@ class Graph:
     def _target(self, record_id: str) -> bool:
         return is_target(self._records[record_id])
 
+    def has_edges(self, record_id: str) -> bool:
+        """Whether any relationship touches the record: most do not, and then there is nothing to walk."""
+        return record_id in self._adjacency
+
     def edges(self, record_id: str) -> list[Step]:
         """Every edge touching the record, both directions: strongest first, then by neighbour name."""
         return list(self._adjacency.get(record_id, ()))

@@ -7,7 +7,8 @@ rich markup: entity names contain "[" and "]".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -340,3 +341,20 @@ def batch_summary_table(summary: Any) -> Table:
     table.add_row("seconds", f"{summary.seconds:,.1f}")
     table.add_row("names per second", f"{summary.names_per_second:,.0f}")
     return table
+
+
+def batch_progress(console: Any) -> tuple[Any, Callable[[int, float | None], None]]:
+    """A progress bar with rate and ETA for a terminal, and the callback that moves it."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn("Screening"), BarColumn(), TaskProgressColumn(),
+                   TextColumn("{task.fields[rows]:,} rows, {task.fields[rate]:,.0f} names/s"),
+                   TimeRemainingColumn(), console=console, transient=True)
+    task = bar.add_task("screen", total=1.0, rows=0, rate=0.0)
+    clock = time.perf_counter()
+
+    def progress(rows: int, fraction: float | None) -> None:
+        rate = rows / max(time.perf_counter() - clock, 1e-9)
+        bar.update(task, completed=fraction if fraction is not None else 0.0, rows=rows, rate=rate)
+
+    return bar, progress

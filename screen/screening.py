@@ -113,6 +113,8 @@ class Screener:
         owned: dict[str, Ownership] = {}
         for match in alerts:
             rid = match.record.id
+            if not self.graph.has_edges(rid):
+                continue
             if found := self.graph.paths_to_listed(rid, depth=self.depth, limit=MAX_PATHS_PER_ALERT):
                 paths[rid] = tuple(found)
             if is_target(match.record) and (direct := self.graph.notable_links(rid, limit=MAX_PATHS_PER_ALERT)):
