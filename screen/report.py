@@ -131,12 +131,14 @@ def finding_renderable(finding: Finding) -> RenderableType:
         head.append("  ERROR: ", style="bold red")
         head.append(finding.error)
         return head
-    if finding.status == "clear":
+    if not finding.alerts:
         head.append("  clear", style="bold green")
         head.append(" (no listed name scored at or above the threshold)", style="dim")
         return head
     more = f", {finding.total_alerts - len(finding.alerts)} more not shown" if finding.total_alerts > len(finding.alerts) else ""
-    head.append(f"  ALERT: {finding.total_alerts} match{'es' if finding.total_alerts != 1 else ''}{more}", style="bold red")
+    label = "ALERT" if finding.status == "alert" else "for information"
+    head.append(f"  {label}: {finding.total_alerts} match{'es' if finding.total_alerts != 1 else ''}{more}",
+                style="bold red" if finding.status == "alert" else "bold cyan")
     table = Table(show_lines=True, expand=True)
     table.add_column("Score", justify="right", width=6)
     table.add_column("Listed party", ratio=3)

@@ -44,8 +44,8 @@ class Finding:
 
     query: str
     country: str | None
-    status: str  # clear, alert, error
-    alerts: tuple[Match, ...] = ()
+    status: str  # clear, alert (listed or linked risk), error
+    alerts: tuple[Match, ...] = ()  # every record scored at or above the threshold, best first
     total_alerts: int = 0  # may exceed len(alerts) when the list was cut
     error: str = ""
     risk: str = "clear"  # one of RISK_LEVELS
@@ -117,7 +117,7 @@ class Screener:
                 continue
             if found := self.graph.paths_to_listed(rid, depth=self.depth, limit=MAX_PATHS_PER_ALERT):
                 paths[rid] = tuple(found)
-            if is_target(match.record) and (direct := self.graph.notable_links(rid, limit=MAX_PATHS_PER_ALERT)):
+            if direct := self.graph.notable_links(rid, limit=MAX_PATHS_PER_ALERT):
                 links[rid] = tuple(direct)
             if self.affiliates_rule and (share := self.graph.ownership(rid)) is not None:
                 owned[rid] = share
@@ -125,7 +125,9 @@ class Screener:
         return Finding(
             query=name,
             country=country,
-            status="alert" if alerts else "clear",
+            # An affiliated record with no listed link is information, not an alert: it is shown, but
+            # it does not raise the status or the exit code.
+            status="alert" if risk in ("listed", "linked") else "clear",
             alerts=tuple(alerts),
             total_alerts=total,
             risk=risk,
