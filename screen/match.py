@@ -24,6 +24,12 @@ from screen.normalize import Normalized, normalize
 # generic-word negatives with an alert fall from 10.7% to 9.1% (bundled) and 5.8% to 4.7% (CSL) at
 # unchanged recall; above 6 nothing more changes.
 EXTRA_GENERIC_COST = 5.0
+# Words that name a unit of an organisation, and what the extra words of such a query cost.
+SUBUNIT_WORDS = frozenset(
+    "school department branch office hospital campus faculty division headquarters procurement purchasing "
+    "representative subsidiary".split()
+)
+SUBUNIT_EXTRA_FACTOR = 0.25
 # Words shorter than this count a typo at half strength (see token_similarity).
 SHORT_WORD_LENGTH = 6
 # Alert at or above this score (0-100). Chosen on tests/cases/names.csv: the lowest value that keeps
@@ -42,6 +48,9 @@ COUNTRY_AGREES = 3.0
 COUNTRY_DIFFERS = -5.0
 # An initial ("J") paired with the word it begins ("Joachim") counts this much of a full match.
 INITIAL_SIMILARITY = 0.7
+# How far below the retrieval floor a candidate's word-only estimate may be when the query holds
+# initials or unit words, which only the detailed alignment credits.
+ESTIMATE_SLACK = 0.3
 # Whole names that differ by one edit once spaces are gone ("Kim Jong-uun") are a typo of each other,
 # if long enough for one edit to be small. Short words are matched exactly word by word, so this
 # catches typos inside them.
@@ -119,10 +128,15 @@ def align(
     # A generic word carries little when shared. A listed name's generic tail is often left out
     # ("Huawei" for "Huawei Technologies"), so a missing one costs little; but a query that adds one
     # the listed name lacks usually names another body ("Tianjin University of Technology").
+    # A query that holds the whole listed name plus words naming a unit of it ("... School of
+    # Automation", "... Hamburg Branch", "... - Purchasing Dept") names a part of the listed party.
+    unit = not free_c and any(query[k] in SUBUNIT_WORDS for k in free_q)
     total = sum(map(weight, listed))
     for k, token in enumerate(query):
         w = weight(token)
-        total += max(w, EXTRA_GENERIC_COST) if k in free_q and token in GENERIC_WORDS else w
+        if k in free_q:
+            w = w * SUBUNIT_EXTRA_FACTOR if unit else max(w, EXTRA_GENERIC_COST) if token in GENERIC_WORDS else w
+        total += w
     extra = tuple(query[i] for i in sorted(free_q))
     missing = tuple(listed[j] for j in sorted(free_c))
     return min(1.0, gained / total), tuple(p for _, p in sorted(pairs, key=lambda x: x[0])), extra, missing
@@ -223,11 +237,15 @@ def match_name(
     for form in query_forms(name):
         if not form.tokens:
             continue
-        estimates = index.candidates(form, floor)
+        # The estimate counts whole words at full weight; initials ("O. V. Deripaska") and the words
+        # of a unit ("... School of Automation") change that in detail, so such queries look deeper.
+        deeper = any(len(t) == 1 or t in SUBUNIT_WORDS for t in form.tokens)
+        cutoff = max(0.0, floor - ESTIMATE_SLACK) if deeper else floor
+        estimates = index.candidates(form, cutoff)
         # The best-estimated variant of each record is scored in detail (plus any exact compact form).
         per_record: dict[str, tuple[float, int]] = {}
         for vid, estimate in estimates.items():
-            if estimate < floor:
+            if estimate < cutoff:
                 continue
             rid = index.record_ids[vid]
             held = per_record.get(rid)

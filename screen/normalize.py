@@ -60,7 +60,7 @@ CANONICAL_WORDS: dict[str, str] = {
     "mfg": "manufacturing", "mfr": "manufacturing", "natl": "national", "nat'l": "national",
     "acad": "academy", "sci": "science", "sciences": "science", "res": "research",
     "eng": "engineering", "engg": "engineering", "engr": "engineering",
-    "dept": "department", "dev": "development", "devel": "development", "mgmt": "management",
+    "dept": "department", "hq": "headquarters", "hqs": "headquarters", "dev": "development", "devel": "development", "mgmt": "management",
     "elec": "electronics", "electronic": "electronics", "ind": "industry", "indus": "industry",
     "industries": "industry", "industrial": "industry", "equip": "equipment", "svc": "service",
     "svcs": "service", "services": "service", "sys": "systems", "system": "systems",

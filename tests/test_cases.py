@@ -58,12 +58,12 @@ def _aggregate(screener, against):
 
 def test_aggregate_quality_on_bundled_lists(bundled_screener):
     recall, alerting = _aggregate(bundled_screener, "bundled")
-    assert recall >= 0.92
-    assert alerting <= 0.10
+    assert recall >= 0.94  # measured 0.952
+    assert alerting <= 0.08  # measured 0.066
 
 
 @pytest.mark.slow
 def test_aggregate_quality_against_full_2022_csl(csl_screener):
     recall, alerting = _aggregate(csl_screener, "csl2022")
-    assert recall >= 0.94
-    assert alerting <= 0.06
+    assert recall >= 0.96  # measured 0.968
+    assert alerting <= 0.05  # measured 0.047

@@ -67,6 +67,9 @@ def alerts(index, name, **kw):
         ("Vladimir Putin", "SDN-putin"),
         ("Владимир Путин", "SDN-putin"),
         ("Рособоронэкспорт", "SDN-roe"),
+        ("Northwestern Polytechnical University School of Automation", "EL-npu"),  # a unit of it
+        ("Harbin Institute of Technology - Purchasing Dept", "EL-hit"),
+        ("V. Putin", "SDN-putin"),  # an initial
     ],
 )
 def test_listed_names_are_found(index, query, record_id):
@@ -81,6 +84,7 @@ def test_listed_names_are_found(index, query, record_id):
         ("Nanjing University", "EL-nuaa"),
         ("Taiwan Semiconductor Manufacturing Company", "EL-smic"),
         ("China Railway Group", "EL-crcc"),
+        ("Beijing University of Technology", "EL-bit"),  # an added generic word names another body
     ],
 )
 def test_generic_words_do_not_carry_a_match(index, query, record_id):
