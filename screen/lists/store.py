@@ -30,7 +30,6 @@ import screen
 from screen.errors import EcscreenError, InputError, ListDataError
 from screen.models import LIST_NAMES, Citation, ListInfo, Record, Relationship
 
-from . import csl, usercsv
 from .validate import REL_CODE, FileMeta, ReadResult, check_result
 
 BUNDLED_PACKAGE = "screen.bundled"
@@ -191,6 +190,8 @@ def read_file(path: str | os.PathLike[str], *, csl_codes: Collection[str] | None
     if fmt == "jsonl":
         read_jsonl_text(text, result, meta)
     elif fmt == "json":
+        from . import csl  # readers load when a file is read; a cached screener needs none
+
         csl.read_csl_json(text, result, meta)
     else:
         _read_csv(text, result, meta, csl_codes)
@@ -255,6 +256,8 @@ def csv_rows(text: str, result: ReadResult) -> Iterable[tuple[int, list[str]]]:
 
 
 def _read_csv(text: str, result: ReadResult, meta: FileMeta, csl_codes: Collection[str] | None = None) -> None:
+    from . import csl, usercsv
+
     rows = csv_rows(text, result)
     first = next(iter(rows), None)
     if first is None:

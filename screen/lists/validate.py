@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from screen.errors import EcscreenError
 from screen.models import LIST_NAMES, RECORD_KINDS, RELATION_TYPES, ListInfo, Record, Relationship
 
-from .clean import ISO_ALPHA2
 
 # Relations that may carry an ownership share.
 PERCENTAGE_RELATIONS = frozenset({"owned_by"})
@@ -85,6 +84,8 @@ def record_problems(record: Record) -> list[tuple[str, str]]:
         out.append((f"unknown list code '{record.list_code}' (expected one of: {', '.join(LIST_NAMES)})", "list_code"))
     if record.kind and record.kind not in RECORD_KINDS:
         out.append((f"unknown kind '{record.kind}' (expected one of: {', '.join(sorted(RECORD_KINDS))})", "kind"))
+    from .clean import ISO_ALPHA2  # clean.py is large; loading a cached screener never needs it
+
     bad = [c for c in record.countries if c not in ISO_ALPHA2]
     if bad:
         out.append((f"unknown country code {', '.join(repr(c) for c in bad)} (expected ISO 3166 alpha-2)", "countries"))
