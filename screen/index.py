@@ -17,12 +17,14 @@ from dataclasses import dataclass, replace
 from rapidfuzz.distance import OSA
 
 from screen.models import Record
-from screen.normalize import Normalized, acronym, normalize
+from screen.normalize import Normalized, acronym, normalize, romanization_fold
 
 # Two tokens are the same word misspelt when they differ by at most one edit in four letters
 # (OSA distance, a swap counts once). Shorter tokens must match exactly. Tuned on tests/cases.
 FUZZY_TOKEN_MIN = 0.75
 MIN_FUZZY_LENGTH = 4
+# Two spellings of one romanised Russian word ("Aleksey" / "Alexey") count as nearly the same word.
+ROMANIZATION_SIMILARITY = 0.95
 # Weight floor, so that a token present in every name still counts a little.
 MIN_WEIGHT = 0.1
 # Words that name what kind of body a party is, not which one. However rare one is in the loaded
@@ -41,7 +43,7 @@ GENERIC_WORDS = frozenset(
 PATRONYMIC_WEIGHT = 2.0
 _PATRONYMIC = re.compile(r"^[a-z]{3,}(?:ovich|evich|ovna|evna|ichna|ogly|oglu)$")
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 NEIGHBOUR_CACHE_SIZE = 200_000
 PARENTHETICAL_NOTE = "listed name's parenthetical ignored"
 _PARENTHESES = re.compile(r"\([^)]*\)")
@@ -105,6 +107,12 @@ class NameIndex:
                     deletes[d].append(token)
         # Space-joined strings unpickle far faster than tuples.
         self.deletes = {k: " ".join(v) for k, v in deletes.items()}
+        # Listed words whose romanisation has a common variant ("alexey" is also "aleksey").
+        folds: dict[str, list[str]] = defaultdict(list)
+        for token in self.postings:
+            if (folded := romanization_fold(token)) != token:
+                folds[folded].append(token)
+        self.folds = {k: " ".join(v) for k, v in folds.items()}
         self._neighbour_cache: dict[str, tuple[tuple[str, float], ...]] = {}
 
     def __getstate__(self) -> dict:
@@ -148,6 +156,10 @@ class NameIndex:
                     sim = OSA.normalized_similarity(token, listed, score_cutoff=FUZZY_TOKEN_MIN)
                     if sim:
                         found[listed] = sim
+            folded = romanization_fold(token)
+            for listed in (folded, *self.folds.get(folded, "").split()):
+                if listed != token and listed in self.postings and listed not in found:
+                    found[listed] = ROMANIZATION_SIMILARITY
         result = tuple(found.items())
         if len(self._neighbour_cache) < NEIGHBOUR_CACHE_SIZE:
             self._neighbour_cache[token] = result

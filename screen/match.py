@@ -15,9 +15,17 @@ import re
 
 from rapidfuzz.distance import OSA
 
-from screen.index import FUZZY_TOKEN_MIN, GENERIC_WORDS, MIN_FUZZY_LENGTH, PARENTHETICAL_NOTE, NameIndex, Variant
+from screen.index import (
+    FUZZY_TOKEN_MIN,
+    GENERIC_WORDS,
+    MIN_FUZZY_LENGTH,
+    PARENTHETICAL_NOTE,
+    ROMANIZATION_SIMILARITY,
+    NameIndex,
+    Variant,
+)
 from screen.models import LIST_PRIORITY, Explanation, Match, Record, TokenPair
-from screen.normalize import Normalized, normalize
+from screen.normalize import Normalized, normalize, romanization_fold
 
 # What a generic word (index.GENERIC_WORDS) in the query costs when the listed name lacks it: about
 # a distinctive word's weight. Chosen on tests/cases/names.csv: from 2.5 (no extra cost) up to 5 the
@@ -75,6 +83,13 @@ def token_similarity(a: str, b: str) -> float:
     if len(a) < MIN_FUZZY_LENGTH or len(b) < MIN_FUZZY_LENGTH or a.isdigit() or b.isdigit():
         return 0.0
     sim = OSA.normalized_similarity(a, b, score_cutoff=FUZZY_TOKEN_MIN)
+    if not sim:
+        # Romanisation variants ("Alexey" / "Aleksey", "Rostekh" / "Rostec"): compared folded, a
+        # little below the plain comparison.
+        fa, fb = romanization_fold(a), romanization_fold(b)
+        if fa == fb:
+            return ROMANIZATION_SIMILARITY
+        return ROMANIZATION_SIMILARITY * OSA.normalized_similarity(fa, fb, score_cutoff=FUZZY_TOKEN_MIN)
     return sim * sim if len(a) == len(b) < SHORT_WORD_LENGTH else sim
 
 

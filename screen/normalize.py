@@ -128,6 +128,7 @@ _ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 # Digits inside a word that stand for letters ("Ig0r Sech1n"), an evasion trick like homoglyphs.
 _LEET = re.compile(r"(?<=[a-z])[013457](?=[a-z])")
 _HAS_DIGIT = re.compile(r"\d")
+_DOUBLED = re.compile(r"([a-z])\1+")
 _LEET_MAP = str.maketrans("013457", "oieast")
 
 STOPWORDS = frozenset(
@@ -161,6 +162,21 @@ PINYIN_GLOSSARY: dict[str, str] = {
     "huadong": "east china", "huabei": "north china", "huazhong": "central china",
     "haerbin": "harbin",
 }
+# Russian institutional words as anyascii romanises them ("Концерн" -> "kontsern"), and the English
+# words that listed names use: "Концерн Калашников" and "Kalashnikov Concern" become the same words.
+RUSSIAN_GLOSSARY: dict[str, str] = {
+    "kontsern": "concern", "koncern": "concern", "korporatsiya": "corporation", "korporatsiia": "corporation",
+    "goskorporatsiya": "state corporation", "goskorporatsiia": "state corporation",
+    "obedinenie": "association", "zavod": "plant", "institut": "institute", "universitet": "university",
+    "akademiya": "academy", "akademiia": "academy", "tsentr": "center", "nauchno": "scientific",
+    "nauchnyy": "scientific", "nauchnyi": "scientific", "issledovatelskiy": "research",
+    "issledovatelskii": "research", "tekhnologii": "technology", "gosudarstvennyy": "state",
+    "gosudarstvennyi": "state", "gosudarstvennaya": "state", "gosudarstvennaia": "state",
+    "kompaniya": "company", "kompaniia": "company", "gruppa": "group", "kholding": "holdings",
+    "federalnoe": "federal", "federalnyy": "federal", "ministerstvo": "ministry", "upravlenie": "administration",
+    "aviatsionnyy": "aviation", "aviatsionnyi": "aviation", "konstruktorskoe": "design", "byuro": "bureau",
+}
+
 # Places: a run of unknown syllables is cut at these, so "天津飞腾" reads "tianjin feiteng".
 _PINYIN_PLACES = frozenset(
     """beijing shanghai tianjin chongqing haerbin harbin changchun shenyang dalian jilin hebei henan
@@ -391,7 +407,25 @@ def _canonical(word: str) -> list[str]:
         return [CANONICAL_WORDS[word]]
     if word in PINYIN_GLOSSARY:
         return PINYIN_GLOSSARY[word].split()
+    if word in RUSSIAN_GLOSSARY:
+        return RUSSIAN_GLOSSARY[word].split()
     return [word]
+
+
+def romanization_fold(word: str) -> str:
+    """One spelling for common romanisation variants: "Aleksey" / "Alexey" / "Aleksei", "Durrani" /
+    "Duranni", "Mohammed" / "Mohamed" (doubled letters are written single).
+
+    Used to compare two words that differ only in romanisation; never shown to the user.
+    """
+    word = _DOUBLED.sub(r"\1", word).replace("x", "ks").replace("kh", "h")
+    word = word.replace("yu", "iu").replace("ya", "ia").replace("yo", "io")
+    if word.startswith("ye"):
+        word = "e" + word[2:]
+    for ending in ("iy", "yy", "ii", "ij", "yj", "ei", "ey"):
+        if word.endswith(ending) and len(word) > 3:
+            return word[:-2] + "y"
+    return word
 
 
 def _numbers(words: list[str]) -> list[str]:

@@ -26,7 +26,7 @@ TRICKY_CSL = ["neg-bift", "neg-northwestern-univ", "neg-nanjing-univ", "neg-tsmc
 
 # Known misses of the current matcher, tracked in the benchmark rather than hidden: an acronym that
 # is not the initials of the name, a Cyrillic name that differs from the listed transliteration.
-KNOWN_MISSES = {"b-acr-sustech-derived", "b-cyr-kalashnikov", "b-cyr-polynkov"}
+KNOWN_MISSES = {"b-acr-sustech-derived"}
 
 
 @pytest.mark.parametrize("case_id", TRICKY)
@@ -58,12 +58,12 @@ def _aggregate(screener, against):
 
 def test_aggregate_quality_on_bundled_lists(bundled_screener):
     recall, alerting = _aggregate(bundled_screener, "bundled")
-    assert recall >= 0.94  # measured 0.952
+    assert recall >= 0.95  # measured 0.962
     assert alerting <= 0.08  # measured 0.066
 
 
 @pytest.mark.slow
 def test_aggregate_quality_against_full_2022_csl(csl_screener):
     recall, alerting = _aggregate(csl_screener, "csl2022")
-    assert recall >= 0.96  # measured 0.968
+    assert recall >= 0.97  # measured 0.979
     assert alerting <= 0.05  # measured 0.047

@@ -125,6 +125,8 @@ def test_token_similarity_rules():
     assert token_similarity("smic", "smic") == 1.0
     assert token_similarity("cat", "cot") == 0.0  # too short for a typo
     assert token_similarity("13", "14") == 0.0
+    assert token_similarity("alexey", "aleksei") == 0.95  # romanisation variants
+    assert token_similarity("durrani", "duranni") == 0.95  # a doubled letter
 
 
 def test_initials_and_joined_words():

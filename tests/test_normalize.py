@@ -43,6 +43,11 @@ def test_diacritics_and_cyrillic_are_transliterated():
     assert "transliterated" in normalize("Владимир Путин").notes[0]
 
 
+def test_russian_institutional_words_read_as_english():
+    assert tokens("АО Концерн Калашников") == ("concern", "kalashnikov")
+    assert tokens("Kalashnikov Concern JSC") == ("kalashnikov", "concern")
+
+
 def test_homoglyphs_inside_latin_words_are_folded():
     disguised = "Hu\u0430wei Techn\u043elogies"  # Cyrillic a and o
     assert tokens(disguised) == tokens("Huawei Technologies")
