@@ -35,22 +35,28 @@ def snapshot_age(info: ListInfo, today: dt.date | None = None) -> int | None:
     return ((today or dt.date.today()) - snapshot).days
 
 
-def lists_table(lists: Sequence[ListInfo], today: dt.date | None = None) -> Table:
-    table = Table(title="Loaded lists", title_justify="left", show_lines=False)
-    for column, justify in (("List", "left"), ("Title", "left"), ("Records", "right"), ("Snapshot", "left"),
-                            ("Age", "right"), ("Source", "left"), ("sha256", "left")):
-        table.add_column(column, justify=justify, overflow="fold")
+def lists_table(lists: Sequence[ListInfo], today: dt.date | None = None) -> RenderableType:
+    """The loaded lists, one row each, then each list's source and notes below the table."""
+    table = Table(title="Loaded lists", title_justify="left")
+    table.add_column("List", no_wrap=True)
+    table.add_column("Title")
+    table.add_column("Records", justify="right", no_wrap=True)
+    table.add_column("Snapshot", no_wrap=True)
+    table.add_column("Age", justify="right", no_wrap=True)
+    table.add_column("sha256", no_wrap=True)
+    sources = Text()
     for info in lists:
         age = snapshot_age(info, today)
         age_text = Text("unknown", style="yellow") if age is None else Text(
             f"{age} days", style="bold red" if age > STALE_AFTER_DAYS else "green"
         )
-        source = escape(info.source) + (f"\n[dim]{escape(info.note)}[/dim]" if info.note else "")
-        table.add_row(
-            escape(info.code), escape(info.title), f"{info.records:,}", escape(info.snapshot_date or "?"),
-            age_text, source, info.sha256[:12],
-        )
-    return table
+        table.add_row(info.code, info.title, f"{info.records:,}", info.snapshot_date or "?", age_text, info.sha256[:12])
+        sources.append(f"{info.code}: ", style="bold")
+        sources.append(info.source)
+        if info.note:
+            sources.append(f" ({info.note})", style="dim")
+        sources.append("\n")
+    return Group(table, Text("Sources", style="bold"), sources)
 
 
 def stale_warning(lists: Sequence[ListInfo], today: dt.date | None = None) -> str:
