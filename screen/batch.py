@@ -630,9 +630,19 @@ def _is_binary(sample: bytes) -> bool:
 
 def _check_encoding(name: str) -> str:
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
-        raise InputError(f"unknown encoding {name!r}; try utf-8, utf-16, gb18030 or cp1252", field="--encoding") from None
+        info = None
+    # hex, base64, rot13 ... are codecs but not text encodings; idna is for host names only.
+    if info is None or not getattr(info, "_is_text_encoding", True) or info.name == "idna":
+        raise InputError(f"unknown text encoding {name!r}; try utf-8, utf-16, gb18030 or cp1252", field="--encoding")
+    return info.name
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes of names from a pipe, decoded as batch decodes a file: BOM, UTF-8, GB18030 or cp1252."""
+    encoding = detect_encoding(scan_file(io.BytesIO(data)))
+    return data.decode(encoding, errors="replace").lstrip("\ufeff")
 
 
 def input_format(path: str, sample: bytes) -> str:
@@ -772,6 +782,8 @@ def _decoded_lines(fh: IO[bytes], encoding: str) -> tuple[Iterator[str], _LineCo
                 yield decode(raw)[0]
             except UnicodeDecodeError as exc:
                 raise _DecodeFailure(counter.line, raw, exc) from None
+            except UnicodeError as exc:  # e.g. UTF-16 without a BOM
+                raise _DecodeFailure(counter.line, raw, UnicodeDecodeError(encoding, raw, 0, 1, str(exc))) from None
 
     def by_text() -> Iterator[str]:
         text = io.TextIOWrapper(fh, encoding=encoding, newline="")
@@ -781,6 +793,8 @@ def _decoded_lines(fh: IO[bytes], encoding: str) -> tuple[Iterator[str], _LineCo
                     line = text.readline()
                 except UnicodeDecodeError as exc:
                     raise _DecodeFailure(None, b"", exc) from None
+                except UnicodeError as exc:  # e.g. UTF-16 without a BOM
+                    raise _DecodeFailure(None, b"", UnicodeDecodeError(encoding, b"", 0, 0, str(exc))) from None
                 if not line:
                     return
                 counter.line += 1

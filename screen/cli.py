@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -40,6 +41,11 @@ class EcscreenGroup(click.Group):
         except KeyboardInterrupt:
             _err("Interrupted.")
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop quietly, as command-line tools do on SIGPIPE.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(141)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if ctx.find_root().params.get("debug"):
                 traceback.print_exc()
@@ -201,13 +207,17 @@ def check(names: tuple[str, ...], country: str | None, fmt: str, depth: int, aff
 
 
 def _names_from(names: tuple[str, ...]) -> Iterable[str]:
+    """NAME arguments, or names one per line on stdin, decoded as batch decodes files (UTF-8, UTF-16
+    with BOM, GB18030, cp1252): a Chinese ERP export piped in must not come back "clear" as mojibake."""
     if names and names != ("-",):
-        yield from names
+        # An argument that is not valid UTF-8 arrives with surrogate escapes: show them as U+FFFD.
+        yield from (name.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for name in names)
         return
     if sys.stdin is None or (not names and sys.stdin.isatty()):
         return
-    for line in sys.stdin:
-        line = line.rstrip("\r\n")
+    from screen.batch import decode_text
+
+    for line in decode_text(sys.stdin.buffer.read()).splitlines():
         if line.strip():
             yield line
 

@@ -33,11 +33,11 @@ MIN_WEIGHT = 0.1
 GENERIC_WEIGHT = 2.5
 GENERIC_WORDS = frozenset(
     """university institute technology group international industry trading science research academy
-    college school center laboratory engineering development holdings enterprise service systems
-    electronics national general global import export department factory plant works branch office
+    college school center laboratory engineering development holding enterprise service system
+    electronic national general global import export department factory plant work branch office
     agency association foundation organization federation union committee council bureau
-    administration authority commission project manufacturing equipment products product solutions
-    investment investments commercial business partners limited new""".split()
+    administration authority commission project manufacturing equipment product solution
+    investment commercial business partner limited new""".split()
 )
 # Patronymics ("Romanovich") are often left out when a person's name is typed: a missing one costs little.
 PATRONYMIC_WEIGHT = 2.0

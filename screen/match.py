@@ -34,7 +34,7 @@ from screen.normalize import Normalized, normalize, romanization_fold
 EXTRA_GENERIC_COST = 5.0
 # Words that name a unit of an organisation, and what the extra words of such a query cost.
 SUBUNIT_WORDS = frozenset(
-    "school department branch office hospital campus faculty division headquarters procurement purchasing "
+    "school department branch office hospital campus faculty division headquarter procurement purchasing "
     "representative subsidiary".split()
 )
 SUBUNIT_EXTRA_FACTOR = 0.25

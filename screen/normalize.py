@@ -55,28 +55,27 @@ _HAN_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限責任公
 CANONICAL_WORDS: dict[str, str] = {
     # abbreviations
     "univ": "university", "uni": "university", "inst": "institute", "instit": "institute",
-    "tech": "technology", "techn": "technology", "technol": "technology", "technologies": "technology",
+    "tech": "technology", "techn": "technology", "technol": "technology",
     "intl": "international", "int'l": "international", "internat": "international",
     "mfg": "manufacturing", "mfr": "manufacturing", "natl": "national", "nat'l": "national",
-    "acad": "academy", "sci": "science", "sciences": "science", "res": "research",
+    "acad": "academy", "sci": "science", "res": "research",
     "eng": "engineering", "engg": "engineering", "engr": "engineering",
     "dept": "department", "hq": "headquarters", "hqs": "headquarters", "dev": "development", "devel": "development", "mgmt": "management",
-    "elec": "electronics", "electronic": "electronics", "ind": "industry", "indus": "industry",
-    "industries": "industry", "industrial": "industry", "equip": "equipment", "svc": "service",
-    "svcs": "service", "services": "service", "sys": "systems", "system": "systems",
-    "assoc": "association", "lab": "laboratory", "labs": "laboratory", "laboratories": "laboratory",
+    "elec": "electronic", "ind": "industry", "indus": "industry",
+    "industrial": "industry", "equip": "equipment", "svc": "service",
+    "svcs": "service", "sys": "system",
+    "assoc": "association", "lab": "laboratory", "labs": "laboratory",
     "ctr": "center", "aero": "aeronautics", "aeronautical": "aeronautics",
     "astronautical": "astronautics", "mach": "machinery", "chem": "chemical",
     "imp": "import", "exp": "export", "imps": "import", "exps": "export", "co-op": "cooperative",
-    "bros": "brothers", "hldgs": "holdings", "hldg": "holdings", "holding": "holdings",
+    "bros": "brother", "hldgs": "holding", "hldg": "holding",
     "st": "saint",
     # British and American spellings
-    "defence": "defense", "centre": "center", "centres": "center", "organisation": "organization",
-    "organisations": "organization", "programme": "program", "aluminium": "aluminum",
+    "defence": "defense", "centre": "center", "organisation": "organization", "programme": "program", "aluminium": "aluminum",
     "aeroplane": "airplane", "armour": "armor", "colour": "color", "harbour": "harbor",
     "labour": "labor", "metre": "meter", "theatre": "theater", "fibre": "fiber",
     "licence": "license", "analyse": "analyze", "catalogue": "catalog", "jewellery": "jewelry",
-    "tyre": "tire", "tyres": "tire",
+    "tyre": "tire",
 }
 
 # Legal forms: single words and phrases (as canonical token tuples). Set aside, never scored.
@@ -404,12 +403,26 @@ def normalize(text: str) -> Normalized:
 
 def _canonical(word: str) -> list[str]:
     if word in CANONICAL_WORDS:
-        return [CANONICAL_WORDS[word]]
-    if word in PINYIN_GLOSSARY:
-        return PINYIN_GLOSSARY[word].split()
-    if word in RUSSIAN_GLOSSARY:
-        return RUSSIAN_GLOSSARY[word].split()
-    return [word]
+        words = [CANONICAL_WORDS[word]]
+    elif word in PINYIN_GLOSSARY:
+        words = PINYIN_GLOSSARY[word].split()
+    elif word in RUSSIAN_GLOSSARY:
+        words = RUSSIAN_GLOSSARY[word].split()
+    else:
+        words = [word]
+    return [singular(w) for w in words]
+
+
+def singular(word: str) -> str:
+    """English plurals as the singular ("Technologies", "Systems"), so a typo in a plural still meets
+    the listed singular. Applied to both sides, so an odd stem ("Siemens" -> "siemen") is harmless."""
+    if len(word) < 5 or not word.isalpha():
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def romanization_fold(word: str) -> str:

@@ -104,7 +104,7 @@ class Screener:
         """Screen one name; a name that cannot be screened gives status "error", never an exception."""
         problem = name_problem(name)
         if problem:
-            return Finding(query=name, country=country, status="error", error=problem)
+            return Finding(query=name, country=country, status="error", error=problem, risk="error")
         alerts, total = match_name(
             name, self.index, self.store.records, threshold=self.threshold, country=country
         )

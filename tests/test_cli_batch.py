@@ -141,8 +141,21 @@ def test_invalid_utf8_byte_names_the_row_and_the_fix(tmp_path):
 def test_unknown_encoding(tmp_path):
     result = batch(str(FIXTURES / "utf8.csv"), "-o", str(tmp_path / "out.csv"), "--encoding", "klingon")
     assert result.exit_code == 2
-    assert result.stderr == "Error: field '--encoding': unknown encoding 'klingon'; try utf-8, utf-16, gb18030 or cp1252\n"
+    assert result.stderr == "Error: field '--encoding': unknown text encoding 'klingon'; try utf-8, utf-16, gb18030 or cp1252\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("codec", ["hex", "base64", "rot13", "idna"])
+def test_codecs_that_are_not_text_encodings_are_refused(tmp_path, codec):
+    result = batch(str(FIXTURES / "utf8.csv"), "-o", str(tmp_path / "out.csv"), "--encoding", codec)
+    assert result.exit_code == 2
+    assert f"unknown text encoding '{codec}'" in result.stderr
+
+
+def test_utf16_without_bom_is_a_clear_error_not_a_crash(tmp_path):
+    result = batch(str(FIXTURES / "utf8.csv"), "-o", str(tmp_path / "out.csv"), "--encoding", "utf-16")
+    assert result.exit_code == 2
+    assert "cannot be read as utf-16" in result.stderr
 
 
 # ------------------------------------------------------------------------------------- messy rows

@@ -21,8 +21,8 @@ def test_case_punctuation_and_legal_forms_are_set_aside():
 def test_legal_forms_anywhere_and_in_many_languages():
     assert tokens("OOO Gazprom Svyaz") == ("gazprom", "svyaz")
     assert tokens("Grupo Mex S.A. de C.V.") == ("grupo", "mex")
-    assert tokens("Siemens Aktiengesellschaft") == ("siemens",)
-    assert tokens("Siemens Aktiengeselschaft") == ("siemens",)  # misspelt legal form
+    assert tokens("Siemens Aktiengesellschaft") == tokens("Siemens AG") == tokens("SIEMENS")
+    assert tokens("Siemens Aktiengeselschaft") == tokens("Siemens")  # misspelt legal form
     assert tokens("Acme GmbH") == tokens("ACME LLC") == tokens("Acme PJSC") == ("acme",)
 
 
@@ -62,6 +62,12 @@ def test_real_cyrillic_words_are_not_folded_as_homoglyphs():
 def test_digits_inside_words_read_as_letters():
     assert tokens("Ig0r Sech1n") == ("igor", "sechin")
     assert tokens("CETC 13") == ("cetc", "13")
+
+
+def test_plurals_read_as_singular_so_typos_in_them_still_match():
+    assert tokens("Huawei Technologies") == tokens("Huawei Technology") == ("huawei", "technology")
+    assert tokens("Huawei Technolgies") == ("huawei", "technolgy")  # one swap from "technology"
+    assert tokens("Holdings") == tokens("Hldgs") == tokens("Holding")
 
 
 def test_numbers_and_ordinals_become_digits():
