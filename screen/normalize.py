@@ -186,6 +186,14 @@ _PINYIN_PLACES = frozenset(
     wulumuqi xian suzhou wuxi changzhou ningbo xiamen hangzhou baotou luoyang xiangtan zhuzhou
     baoding tangshan weihai yantai xuzhou wenzhou""".split()
 )
+# Words that say where a party is, not which one: with the generic words (index.GENERIC_WORDS) they
+# cannot carry a partial match on their own ("Beijing Technology" is not "Beijing Institute of Technology").
+PLACE_WORDS = _PINYIN_PLACES | frozenset(
+    """china chinese russia russian iran iranian korea korean pakistan turkey hong kong taiwan macau
+    asia asian europe european america american pacific north south east west northern southern eastern
+    western central northeast northwest southeast southwest northeastern northwestern southeastern
+    southwestern""".split()
+)
 # Administrative suffixes after a place (北京市, 湖北省) add nothing to a name.
 _PLACE_SUFFIXES = ("shi", "sheng")
 _GLOSSARY_MAX = max(len(k) for k in PINYIN_GLOSSARY)

@@ -85,6 +85,7 @@ def test_listed_names_are_found(index, query, record_id):
         ("Taiwan Semiconductor Manufacturing Company", "EL-smic"),
         ("China Railway Group", "EL-crcc"),
         ("Beijing University of Technology", "EL-bit"),  # an added generic word names another body
+        ("Beijing Technology Co Ltd", "EL-bit"),  # only a place and a generic word shared
     ],
 )
 def test_generic_words_do_not_carry_a_match(index, query, record_id):
@@ -125,6 +126,8 @@ def test_token_similarity_rules():
     assert token_similarity("smic", "smic") == 1.0
     assert token_similarity("cat", "cot") == 0.0  # too short for a typo
     assert token_similarity("13", "14") == 0.0
+    assert token_similarity("northwestern", "northeastern") == 0.0  # another direction, not a typo
+    assert token_similarity("northwestren", "northwestern") > 0.75
     assert token_similarity("alexey", "aleksei") == 0.95  # romanisation variants
     assert token_similarity("durrani", "duranni") == 0.95  # a doubled letter
 
