@@ -263,7 +263,10 @@ def validate(paths: tuple[str, ...]) -> None:
 
     failed = False
     for path in paths:
-        infos, problems = validate_path(path)
+        try:
+            infos, problems = validate_path(path)
+        except EcscreenError as exc:  # not a list file at all, or unreadable: a problem of that file
+            infos, problems = [], [exc]
         if problems:
             failed = True
             for problem in problems:

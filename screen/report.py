@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -87,6 +88,19 @@ def _record_lines(match: Match) -> Text:
 # Paths shown per alerted record in the table view; JSON carries all that were kept.
 PATHS_SHOWN = 4
 
+# A query longer than this is shown cut, with its length: it is an error row anyway.
+SHOWN_NAME_LENGTH = 120
+
+
+def shown_name(text: str) -> str:
+    """User text made safe to print: control characters (an ESC would drive the terminal) as U+FFFD,
+    an overlong name cut with its length."""
+    safe = "".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in text[: SHOWN_NAME_LENGTH + 1])
+    if len(text) > SHOWN_NAME_LENGTH:
+        return f"{safe[:SHOWN_NAME_LENGTH]}… ({len(text):,} characters)"
+    return safe
+
+
 RISK_STYLES = {"listed": "bold white on red", "linked": "bold black on yellow", "affiliated": "bold cyan",
                "clear": "bold green", "error": "bold red"}
 
@@ -108,6 +122,11 @@ def path_tree(finding: Finding) -> Tree | None:
         for title, group in (("Paths to listed parties", paths), ("Its own links", links)):
             if not group:
                 continue
+            if group is links:  # a link already shown as a path is not repeated
+                shown = {s.relationship for path in paths for s in path.steps}
+                group = [p for p in group if not {s.relationship for s in p.steps} <= shown]
+                if not group:
+                    continue
             node = branch.add(Text(title, style="italic"))
             for path in group[:PATHS_SHOWN]:
                 _add_path(node, path)
@@ -130,7 +149,7 @@ def finding_renderable(finding: Finding) -> RenderableType:
     if finding.status != "error":
         head.append(f" {finding.risk.upper()} ", style=RISK_STYLES.get(finding.risk, "bold"))
         head.append(" ")
-    head.append(finding.query or "(empty)", style="bold")
+    head.append(shown_name(finding.query) or "(empty)", style="bold")
     if finding.country:
         head.append(f" [{finding.country}]")
     if finding.status == "error":
@@ -147,7 +166,7 @@ def finding_renderable(finding: Finding) -> RenderableType:
                 style="bold red" if finding.status == "alert" else "bold cyan")
     table = Table(show_lines=True, expand=True)
     table.add_column("Score", justify="right", width=6)
-    table.add_column("Listed party", ratio=3)
+    table.add_column("Record (list)", ratio=3)
     table.add_column("Matched name", ratio=2)
     table.add_column("Why", ratio=3)
     for match in finding.alerts:
