@@ -5,7 +5,13 @@ and answers three questions for the screening result:
 
 - `paths_to_listed`: which restricted parties a record reaches in a few steps, each step with its source;
 - `notable_links`: every direct link of a record, listed or not (for a listed party: what points at it);
-- `ownership`: the BIS Affiliates Rule ("50% rule"): do restricted parties together own 50% or more of it?
+- `ownership`: the BIS Affiliates Rule ("50% rule"): do restricted parties own 50% or more of it?
+
+Ownership cascades, as under OFAC's 50% rule, which the Affiliates Rule follows; it is not multiplied. A
+record is *covered* when the stakes held in it by restricted parties and by covered records add up to 50% or
+more, and a covered owner's stake counts in full: listed X owns 55% of A (A is covered), A owns 60% of B, so
+B is covered with 60%. A stake held through an owner that is not covered counts for nothing: listed X owns
+40% of A, A owns 100% of B, and neither A nor B is covered.
 
 Edges are undirected for reachability, but every sentence reads in the edge's own direction, subject first.
 A record counts as a restricted target when its list is restricted (`Record.restricted`; AFFIL is not) and it
@@ -17,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from screen.models import Record, Relationship
 
@@ -47,7 +54,7 @@ MAX_EXPANSIONS = 20_000
 # A neighbourhood is for display; past this many records it is no longer readable anyway.
 MAX_NEIGHBOURHOOD = 1_000
 
-# BIS Affiliates Rule: an entity owned 50% or more, directly or indirectly, by restricted parties.
+# BIS Affiliates Rule: an entity owned 50% or more by restricted parties and entities they cover (see above).
 COVERED_SHARE = 50.0
 OWNERSHIP_DEPTH = 5
 OWNERSHIP_RELATIONS = frozenset({"owned_by", "subsidiary_of"})
@@ -197,47 +204,113 @@ def phrase(rel: Relationship) -> str:
 
 
 @dataclass(frozen=True)
+class Holding:
+    """One direct owner's stake in a record, and why it counts for the 50% rule (or why it does not)."""
+
+    owner: Record
+    share: float | None  # the stake the owner holds, as stated on the edge; None when not stated
+    # From the owned record through the owner (and its covered owners) to a restricted party: the reason.
+    path: RiskPath
+    # The owner's own working when it is not itself restricted (how it is covered, or why it is not);
+    # None for a restricted owner, which counts in full.
+    basis: Ownership | None = None
+
+
+@dataclass(frozen=True)
 class Ownership:
-    """What restricted parties own of a record, chain by chain, under the BIS Affiliates Rule."""
+    """What restricted and covered parties own of a record, owner by owner, under the BIS Affiliates Rule."""
 
     record: Record
-    listed_share: float  # aggregated percentage held by restricted parties, 0-100
-    contributions: tuple[tuple[RiskPath, float], ...]  # each chain to a restricted owner and its share
+    listed_share: float  # sum of the stakes of restricted and covered direct owners, capped at 100
+    # One entry a counted direct owner, restricted owners first, then covered ones, each largest first: the
+    # path from the record through the owner (and its covered owners) to a restricted party, and the
+    # owner's own stated stake.
+    contributions: tuple[tuple[RiskPath, float], ...]
     covered: bool  # listed_share >= COVERED_SHARE
-    # Chains to a restricted owner with a link whose share is not stated: shown, not counted.
+    # Chains to a restricted party with a stake that is not stated: shown, not counted.
     unquantified: tuple[RiskPath, ...] = ()
+    # The counted direct owners in full (the same order as `contributions`), for the working.
+    holdings: tuple[Holding, ...] = ()
+    # Direct owners that lead to a restricted party but are not covered themselves: they count for nothing.
+    not_counted: tuple[Holding, ...] = ()
 
     def arithmetic(self) -> str:
         """The sum as an officer would check it by hand.
 
-        "30% (Acme, Entity List) + 60% x 50% = 30% (via Beta Holdings, owned 50% by Gamma, Entity List)
-        = 60% >= 50%"
+        "30% (X, Entity List) + 60% (Alpha, covered: owned 55% by Huawei Technologies Co., Ltd., Entity List)
+        = 90% >= 50%"; a non-covered owner is named after the sum: "; not counted: Alpha (owned 40% by X,
+        Entity List; under 50%)", and chains of unstated stake after that: "; share not stated: ...".
         """
-        terms = [_term(path, share) for path, share in self.contributions]
+        if self.holdings:
+            terms = [f"{_share_text(h.share or 0.0)}% ({_holder(h)})" for h in self.holdings]
+        else:  # built by hand from contributions alone: read each owner's working off its path
+            terms = [_term_from_path(path, share) for path, share in self.contributions]
         raw_total = sum(share for _, share in self.contributions)
         sign = ">=" if self.covered else "<"
-        total = _share_text(self.listed_share)
+        threshold = f"{format_pct(COVERED_SHARE)}%"
         if not terms:
-            text = f"0% {sign} {format_pct(COVERED_SHARE)}%"
+            text = f"0% {sign} {threshold}"
         elif len(terms) == 1 and raw_total <= 100.0:
-            text = f"{terms[0]} {sign} {format_pct(COVERED_SHARE)}%"
+            text = f"{terms[0]} {sign} {threshold}"
         else:
-            capped = f" (sum {format_pct(raw_total)}%, capped)" if raw_total > 100.0 else ""
-            text = f"{' + '.join(terms)} = {total}%{capped} {sign} {format_pct(COVERED_SHARE)}%"
+            text = f"{' + '.join(terms)} = {_total_text(self.listed_share, raw_total)} {sign} {threshold}"
+        if self.not_counted:
+            text += "; not counted: " + "; ".join(_not_counted(h) for h in self.not_counted)
         if self.unquantified:
             text += "; share not stated: " + "; ".join(_unstated(path) for path in self.unquantified)
         return text
 
 
-def _term(path: RiskPath, share: float) -> str:
-    owner = path.end
-    if len(path.steps) == 1:
+def _holder(holding: Holding) -> str:
+    """The owner as a term of the sum names it: "X, Entity List" or "Alpha, covered: owned 55% by ..."."""
+    owner = holding.owner
+    if holding.basis is None:
+        return f"{owner.name}, {owner.list_name}"
+    return f"{owner.name}, covered: {_owned_by(holding.basis)}"
+
+
+def _owned_by(basis: Ownership) -> str:
+    """How a covered owner is covered: "owned 55% by H, Entity List", or with several owners
+    "owned 30% by X, Entity List + 25% by Y, Entity List = 55%". A covered owner of a covered owner is
+    bracketed: "owned 60% by Alpha (covered: owned 55% by H, Entity List)"."""
+    parts = []
+    for h in basis.holdings:
+        owner = h.owner
+        who = f"{owner.name}, {owner.list_name}" if h.basis is None else f"{owner.name} (covered: {_owned_by(h.basis)})"
+        parts.append(f"{_share_text(h.share or 0.0)}% by {who}")
+    text = "owned " + " + ".join(parts)
+    if len(parts) > 1:
+        text += " = " + _total_text(basis.listed_share, sum(h.share or 0.0 for h in basis.holdings))
+    return text
+
+
+def _not_counted(holding: Holding) -> str:
+    """A direct owner that reaches restricted parties but is not covered: "Alpha (owned 40% by X, Entity
+    List; under 50%)"; one whose own owners are not covered either names them: "A (not counted: B (...);
+    under 50%)"."""
+    basis = holding.basis
+    if basis is None:  # not built by `Graph.ownership`, which counts a restricted owner
+        return holding.owner.name
+    if basis.holdings:
+        why = _owned_by(basis)
+    else:
+        why = "not counted: " + "; ".join(_not_counted(h) for h in basis.not_counted)
+    return f"{holding.owner.name} ({why}; under {format_pct(COVERED_SHARE)}%)"
+
+
+def _term_from_path(path: RiskPath, share: float) -> str:
+    owner = path.records[1] if len(path.records) > 1 else path.end
+    if len(path.steps) <= 1:
         return f"{_share_text(share)}% ({owner.name}, {owner.list_name})"
-    factors = " x ".join(f"{format_pct(stated_share(s.relationship) or 0.0)}%" for s in path.steps)
-    chain = [f"via {path.records[1].name}"]
+    chain = []
     for step, holder in zip(path.steps[1:], path.records[2:]):
         chain.append(f"owned {format_pct(stated_share(step.relationship) or 0.0)}% by {holder.name}")
-    return f"{factors} = {_share_text(share)}% ({', '.join(chain)}, {owner.list_name})"
+    return f"{_share_text(share)}% ({owner.name}, covered: {', '.join(chain)}, {path.end.list_name})"
+
+
+def _total_text(total: float, raw_total: float) -> str:
+    capped = f" (sum {format_pct(raw_total)}%, capped)" if raw_total > 100.0 else ""
+    return f"{_share_text(total)}%{capped}"
 
 
 def _unstated(path: RiskPath) -> str:
@@ -252,6 +325,21 @@ def _share_text(value: float) -> str:
         if (float(text) >= COVERED_SHARE) == (value >= COVERED_SHARE):
             return text
     return repr(value)
+
+
+@dataclass
+class _Evaluated:
+    """One record's ownership as worked out on one chain, and what the result depends on (for reuse)."""
+
+    ownership: Ownership
+    cut: bool  # an owner was skipped because it is on the chain: the result depends on the chain
+    touched: frozenset[str]  # every owner examined below the record
+
+
+@dataclass
+class _Walk:
+    budget: int
+    memo: dict[tuple[str, int], _Evaluated]
 
 
 class Graph:
@@ -363,54 +451,125 @@ class Graph:
         return [self._records[rid] for rid in seen], sorted(relationships, key=_edge_key_by_subject)
 
     def ownership(self, record_id: str) -> Ownership | None:
-        """The share of the record that restricted parties own, directly or indirectly (BIS 50% rule).
+        """Whether restricted parties own 50% or more of the record under the BIS Affiliates Rule.
 
-        Follows `owned_by` and `subsidiary_of` edges from owned to owner, up to OWNERSHIP_DEPTH links,
-        never revisiting a record (ownership data has cycles). A chain stops at the first restricted owner,
-        whose share counts in full there. A chain's share is the product of its links' shares (60% of A
-        held by B, 50% of B held by listed C: C holds 30% of A); chains add up, and the total is capped at
-        100. A link counts with its stated percentage; a `subsidiary_of` without one counts as 100% only
-        when its note says "wholly owned". A chain with a link of unstated share is reported in
-        `unquantified` and adds nothing. None when no ownership chain reaches a restricted party.
+        Ownership cascades and is not multiplied (OFAC's 50% rule, which the BIS Affiliates Rule follows):
+        a record is *covered* when the stakes held in it by restricted parties and by covered records add
+        up to COVERED_SHARE (50%) or more. A covered owner's stake counts in full, at its own stated
+        percentage; a stake held through an owner that is not covered counts for nothing (listed X owns 40%
+        of A and A owns 100% of B: neither A nor B is covered).
+
+        Follows `owned_by` and `subsidiary_of` edges from owned to owner. A stake counts with its stated
+        percentage; a `subsidiary_of` without one counts as 100% only when its note says "wholly owned".
+        When several edges join the same owner and record, the largest stated stake is taken (they are
+        reports of one holding, not holdings to add up). A restricted owner is not looked through. A record
+        already on the chain counts as not covered (ownership data has cycles), and a restricted party
+        further than OWNERSHIP_DEPTH links from the record does not count.
+
+        Each contribution is one counted direct owner: the path from the record through it (and its
+        covered owners) to a restricted party, and its stated stake; `listed_share` is their sum, capped at
+        100. A counted owner whose stake is not stated, and a chain of unstated stake through an owner that
+        is not covered, are reported in `unquantified` and add nothing. Owners that lead to restricted
+        parties but are not covered are in `not_counted`. None when no ownership chain of at most
+        OWNERSHIP_DEPTH links reaches a restricted party.
+
+        Bounded: at most MAX_EXPANSIONS edges are examined; an owner's result is reused wherever its
+        working does not touch the current chain, so shared owners (diamonds) are worked out once.
         """
-        start = self._records.get(record_id)
-        if start is None:
+        if record_id not in self._records:
             return None
-        counted: list[tuple[RiskPath, float]] = []
+        found = self._owners(record_id, (record_id,), OWNERSHIP_DEPTH, _Walk(MAX_EXPANSIONS, {})).ownership
+        if not (found.holdings or found.not_counted or found.unquantified):
+            return None
+        return found
+
+    def _owners(self, record_id: str, chain: tuple[str, ...], depth: int, walk: _Walk) -> _Evaluated:
+        """The ownership of a record reached along `chain` (which ends with it), `depth` links left."""
+        key = (record_id, depth)
+        known = walk.memo.get(key)
+        if known is not None and known.touched.isdisjoint(chain):
+            return known
+        # The edge to each direct owner, in edge order: the one with the largest stated stake.
+        picked: dict[str, Step] = {}
+        cut = False
+        touched: set[str] = set()
+        for step in self._adjacency.get(record_id, ()):
+            walk.budget -= 1
+            if walk.budget < 0:
+                break
+            if not step.forward or step.relationship.relation not in OWNERSHIP_RELATIONS:
+                continue
+            owner = step.to_id
+            touched.add(owner)
+            if owner in chain:
+                cut = True
+                continue
+            if owner not in picked or _stake_order(step) > _stake_order(picked[owner]):
+                picked[owner] = step
+
+        record = self._records[record_id]
+        holdings: list[Holding] = []
+        not_counted: list[Holding] = []
         unquantified: list[RiskPath] = []
-        budget = MAX_EXPANSIONS
-
-        def walk(ids: tuple[str, ...], steps: tuple[Step, ...], share: float | None) -> None:
-            nonlocal budget
-            for step in self._adjacency.get(ids[-1], ()):
-                budget -= 1
-                if budget < 0:
-                    return
-                if not step.forward or step.relationship.relation not in OWNERSHIP_RELATIONS:
+        for owner_id, step in picked.items():
+            owner = self._records[owner_id]
+            share = stated_share(step.relationship)
+            through = partial(_through, record, step)
+            basis: Ownership | None = None
+            if is_target(owner):
+                path = RiskPath.of((record, owner), (step,))
+            elif depth > 1:
+                sub = self._owners(owner_id, chain + (owner_id,), depth - 1, walk)
+                cut = cut or sub.cut
+                touched |= sub.touched
+                basis = sub.ownership
+                if not basis.covered:
+                    unquantified.extend(through(p) for p in basis.unquantified)
+                    reason = basis.holdings or basis.not_counted
+                    if reason:
+                        not_counted.append(Holding(owner, share, through(reason[0].path), basis))
                     continue
-                owner = step.to_id
-                if owner in ids:
-                    continue
-                link = stated_share(step.relationship)
-                chain_share = None if share is None or link is None else share * link / 100.0
-                chain = (ids + (owner,), steps + (step,))
-                if self._target(owner):
-                    path = RiskPath.of((self._records[i] for i in chain[0]), chain[1])
-                    if chain_share is None:
-                        unquantified.append(path)
-                    else:
-                        counted.append((path, chain_share))
-                elif len(chain[1]) < OWNERSHIP_DEPTH:
-                    walk(*chain, chain_share)
+                path = through(basis.holdings[0].path)
+            else:
+                continue
+            if share is None:
+                unquantified.append(path)
+            else:
+                holdings.append(Holding(owner, share, path, basis))
 
-        walk((record_id,), (), 100.0)
-        if not counted and not unquantified:
-            return None
-        counted.sort(key=lambda c: (-c[1], c[0].sort_key()))
+        # Restricted owners first, then covered ones; each by stake, largest first.
+        holdings.sort(key=lambda h: (h.basis is not None, -(h.share or 0.0), h.path.sort_key()))
+        not_counted.sort(key=lambda h: h.path.sort_key())
         unquantified.sort(key=RiskPath.sort_key)
         # Rounded so that float noise (0.1 + 0.2) cannot push a sum across the threshold.
-        total = min(round(sum(share for _, share in counted), 9), 100.0)
-        return Ownership(start, total, tuple(counted), total >= COVERED_SHARE, tuple(unquantified))
+        total = min(round(sum((h.share or 0.0 for h in holdings), 0.0), 9), 100.0)
+        found = _Evaluated(
+            Ownership(
+                record,
+                total,
+                tuple((h.path, h.share or 0.0) for h in holdings),
+                total >= COVERED_SHARE,
+                tuple(unquantified),
+                tuple(holdings),
+                tuple(not_counted),
+            ),
+            cut,
+            frozenset(touched),
+        )
+        if not cut:
+            walk.memo[key] = found
+        return found
+
+
+def _stake_order(step: Step) -> float:
+    """Orders the edges to one owner: a stated stake, the larger the better, before an unstated one."""
+    share = stated_share(step.relationship)
+    return -1.0 if share is None else share
+
+
+def _through(record: Record, step: Step, path: RiskPath) -> RiskPath:
+    """`path` (from the owner on) with the record and its edge to the owner in front."""
+    return RiskPath.of((record, *path.records), (step, *path.steps))
 
 
 def _edge_key_by_subject(rel: Relationship) -> tuple:

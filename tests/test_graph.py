@@ -11,6 +11,7 @@ from screen.graph import (
     MAX_PATHS,
     STRENGTH,
     Graph,
+    Ownership,
     RiskPath,
     format_pct,
 )
@@ -359,7 +360,7 @@ def test_wording_of_each_relation(relation, percentage, phrase):
     assert link.sentences() == [f"Alpha {phrase} Beta [source: synthetic]"]
 
 
-# Ownership: the 50% rule.
+# Ownership: the 50% rule. Ownership cascades through covered owners; it is never multiplied.
 
 
 def owned(target_pcts: dict[str, float], extra=()) -> Graph:
@@ -372,6 +373,8 @@ def test_direct_fifty_percent_is_covered_and_just_under_is_not():
     o = owned({"acme": 50}).ownership("a")
     assert (o.listed_share, o.covered) == (50.0, True)
     assert o.arithmetic() == "50% (Acme, Entity List) >= 50%"
+    (path, share), = o.contributions
+    assert [r.id for r in path.records] == ["a", "acme"] and share == 50.0
     o = owned({"acme": 49.9}).ownership("a")
     assert (o.listed_share, o.covered) == (49.9, False)
     assert o.arithmetic() == "49.9% (Acme, Entity List) < 50%"
@@ -380,35 +383,127 @@ def test_direct_fifty_percent_is_covered_and_just_under_is_not():
     assert o.arithmetic() == "49.999% (Acme, Entity List) < 50%"
 
 
-def test_indirect_share_is_the_product_and_owners_add_up():
-    beta_gamma = [rel("beta", "owned_by", "gamma", 50)]
-    o = owned({"beta": 60}, beta_gamma).ownership("a")
-    assert (o.listed_share, o.covered) == (30.0, False)
-    assert o.arithmetic() == "60% x 50% = 30% (via Beta Holdings, owned 50% by Gamma, Entity List) < 50%"
+def test_restricted_owners_add_up():
+    o = owned({"acme": 30, "delta": 25}).ownership("a")
+    assert (o.listed_share, o.covered) == (55.0, True)
+    assert o.arithmetic() == "30% (Acme, Entity List) + 25% (Delta, Entity List) = 55% >= 50%"
+    assert [(p.end.id, s) for p, s in o.contributions] == [("acme", 30.0), ("delta", 25.0)]
+    o = owned({"acme": 30, "delta": 19.9}).ownership("a")
+    assert (o.listed_share, o.covered) == (49.9, False)
+    assert o.arithmetic() == "30% (Acme, Entity List) + 19.9% (Delta, Entity List) = 49.9% < 50%"
+    # Float noise cannot push a sum across the threshold.
+    assert owned({"acme": 0.1, "delta": 0.2}).ownership("a").listed_share == 0.3
+
+
+def test_covered_owner_counts_with_its_full_stake():
+    # Beta is 55% owned by listed Gamma, so Beta is covered; Alpha is 60% owned by Beta: 60%, not 33%.
+    o = owned({"beta": 60}, [rel("beta", "owned_by", "gamma", 55)]).ownership("a")
+    assert (o.listed_share, o.covered) == (60.0, True)
+    assert o.arithmetic() == "60% (Beta Holdings, covered: owned 55% by Gamma, Entity List) >= 50%"
     (path, share), = o.contributions
-    assert [r.id for r in path.records] == ["a", "beta", "gamma"] and share == 30.0
+    assert [r.id for r in path.records] == ["a", "beta", "gamma"] and share == 60.0
     assert path.text() == (
         "Alpha is owned 60% by Beta Holdings [source: synthetic]; "
-        "Beta Holdings is owned 50% by Gamma (Entity List) [source: synthetic]"
+        "Beta Holdings is owned 55% by Gamma (Entity List) [source: synthetic]"
+    )
+    (holding,) = o.holdings
+    assert holding.owner.id == "beta" and holding.basis.listed_share == 55.0 and holding.basis.covered
+    # Exactly 50% covers the owner; just under does not, and then its stake counts for nothing.
+    assert owned({"beta": 60}, [rel("beta", "owned_by", "gamma", 50)]).ownership("a").listed_share == 60.0
+    o = owned({"beta": 60}, [rel("beta", "owned_by", "gamma", 49.9)]).ownership("a")
+    assert (o.listed_share, o.covered, o.contributions) == (0.0, False, ())
+
+
+def test_the_officers_working_names_each_owner_and_why_it_counts():
+    records = [rec("r", name="Rho Ltd."), rec("x", "EL", "X"), rec("alpha", name="Alpha"),
+               rec("hw", "EL", "Huawei Technologies Co., Ltd.")]
+    edges = [rel("r", "owned_by", "x", 30), rel("r", "owned_by", "alpha", 60), rel("alpha", "owned_by", "hw", 55)]
+    o = graph(records, edges).ownership("r")
+    assert (o.listed_share, o.covered) == (90.0, True)
+    assert o.arithmetic() == (
+        "30% (X, Entity List) + 60% (Alpha, covered: owned 55% by Huawei Technologies Co., Ltd., Entity List) "
+        "= 90% >= 50%"
+    )
+    # Restricted owners first, then covered ones.
+    assert [([r.id for r in p.records], s) for p, s in o.contributions] == [
+        (["r", "x"], 30.0), (["r", "alpha", "hw"], 60.0)
+    ]
+
+
+def test_cascade_over_several_levels_and_several_owners():
+    records = [rec("r", name="Rho"), rec("beta", name="Beta"), rec("alpha", name="Alpha"),
+               rec("x", "EL", "X"), rec("y", "EL", "Y")]
+    edges = [rel("r", "owned_by", "beta", 50), rel("beta", "owned_by", "alpha", 60),
+             rel("alpha", "owned_by", "x", 30), rel("alpha", "owned_by", "y", 25)]
+    o = graph(records, edges).ownership("r")
+    assert (o.listed_share, o.covered) == (50.0, True)
+    assert o.arithmetic() == (
+        "50% (Beta, covered: owned 60% by Alpha (covered: owned 30% by X, Entity List + 25% by Y, Entity List "
+        "= 55%)) >= 50%"
+    )
+    # The path shows one chain to a restricted party: through the largest stake at each level.
+    (path, share), = o.contributions
+    assert [r.id for r in path.records] == ["r", "beta", "alpha", "x"] and share == 50.0
+
+
+def test_no_cascade_through_an_owner_that_is_not_covered():
+    # Gamma (listed) owns 40% of Beta, Beta owns 100% of Alpha: neither Beta nor Alpha is covered.
+    forty = [rel("beta", "owned_by", "gamma", 40)]
+    o = owned({"beta": 100}, forty).ownership("a")
+    assert (o.listed_share, o.covered, o.contributions, o.unquantified) == (0.0, False, (), ())
+    assert o.arithmetic() == "0% < 50%; not counted: Beta Holdings (owned 40% by Gamma, Entity List; under 50%)"
+    (skipped,) = o.not_counted
+    assert skipped.owner.id == "beta" and skipped.share == 100.0
+    assert [r.id for r in skipped.path.records] == ["a", "beta", "gamma"]
+    o = owned({"beta": 100}, forty).ownership("beta")
+    assert (o.listed_share, o.covered) == (40.0, False)
+    # A direct listed stake still counts next to an owner that does not.
+    o = owned({"acme": 30, "beta": 60}, forty).ownership("a")
+    assert (o.listed_share, o.covered) == (30.0, False)
+    assert o.arithmetic() == (
+        "30% (Acme, Entity List) < 50%; not counted: Beta Holdings (owned 40% by Gamma, Entity List; under 50%)"
+    )
+    # Two levels down: the owner that is not covered names its own owner that is not covered.
+    records = [rec("top", name="Top"), rec("a", name="Alpha"), rec("beta", name="Beta Holdings"),
+               rec("gamma", "EL", "Gamma")]
+    edges = [*forty, rel("a", "owned_by", "beta", 100), rel("top", "owned_by", "a", 100)]
+    o = graph(records, edges).ownership("top")
+    assert (o.listed_share, o.covered) == (0.0, False)
+    assert o.arithmetic() == (
+        "0% < 50%; not counted: Alpha (not counted: Beta Holdings (owned 40% by Gamma, Entity List; under 50%); "
+        "under 50%)"
     )
 
-    o = owned({"beta": 60, "delta": 25}, beta_gamma).ownership("a")
-    assert (o.listed_share, o.covered) == (55.0, True)
-    assert o.arithmetic() == (
-        "60% x 50% = 30% (via Beta Holdings, owned 50% by Gamma, Entity List) + 25% (Delta, Entity List) = 55% >= 50%"
-    )
 
-    o = owned({"acme": 30, "beta": 60}, beta_gamma).ownership("a")
+def test_user_relationships_example_cascades():
+    # acme owned 30% by listed YMTC and 50% by Beta; Beta owned 60% by listed PMISH: Beta is covered.
+    records = [rec("acme", name="Acme Photonics Holdings"), rec("beta", name="Beta Optics Trading"), YMTC, PMISH]
+    edges = [rel("acme", "owned_by", YMTC.id, 30), rel("acme", "owned_by", "beta", 50),
+             rel("beta", "owned_by", PMISH.id, 60)]
+    o = graph(records, edges).ownership("acme")
+    assert (o.listed_share, o.covered) == (80.0, True)
     assert o.arithmetic() == (
-        "30% (Acme, Entity List) + 60% x 50% = 30% (via Beta Holdings, owned 50% by Gamma, Entity List) = 60% >= 50%"
+        "30% (Yangtze Memory Technologies Co., Ltd., Entity List) + 50% (Beta Optics Trading, covered: owned 60% "
+        "by Shanghai Jingce Semiconductor Technology Co., Ltd., Entity List) = 80% >= 50%"
     )
 
 
 def test_ownership_cycle_terminates():
+    # Beta is owned 50% by Alpha and 50% by listed Gamma; Alpha is owned 60% by Beta.
     cycle = [rel("beta", "owned_by", "a", 50), rel("beta", "owned_by", "gamma", 50)]
     o = owned({"beta": 60}, cycle).ownership("a")
-    assert o.listed_share == 30.0
-    assert owned({"beta": 60}, cycle).ownership("beta").listed_share == 50.0
+    assert (o.listed_share, o.covered) == (60.0, True)  # Alpha, on the chain, counts as not covered for Beta
+    assert [r.id for r in o.contributions[0][0].records] == ["a", "beta", "gamma"]
+    o = owned({"beta": 60}, cycle).ownership("beta")
+    assert (o.listed_share, o.covered) == (50.0, True)
+    assert o.arithmetic() == "50% (Gamma, Entity List) >= 50%"
+    # A cycle cannot lift a record over the threshold by itself.
+    mutual = [rel("beta", "owned_by", "a", 60), rel("beta", "owned_by", "gamma", 40)]
+    o = owned({"beta": 60}, mutual).ownership("a")
+    assert (o.listed_share, o.covered) == (0.0, False)
+    assert owned({"beta": 60}, mutual).ownership("beta").listed_share == 40.0
+    # Mutual ownership with no restricted party anywhere is no ownership finding at all.
+    assert owned({"beta": 60}, [rel("beta", "owned_by", "a", 60)]).ownership("a") is None
 
 
 def test_chain_stops_at_the_first_listed_owner_and_total_is_capped():
@@ -417,6 +512,15 @@ def test_chain_stops_at_the_first_listed_owner_and_total_is_capped():
     o = owned({"acme": 70, "delta": 60}).ownership("a")
     assert (o.listed_share, o.covered) == (100.0, True)
     assert o.arithmetic() == "70% (Acme, Entity List) + 60% (Delta, Entity List) = 100% (sum 130%, capped) >= 50%"
+
+
+def test_several_edges_to_one_owner_count_once_with_the_largest_stake():
+    records = [rec("a", name="Alpha"), rec("p", "EL", "Parent")]
+    edges = [rel("a", "owned_by", "p", 30), rel("a", "owned_by", "p", 40, note="later filing"),
+             rel("a", "owned_by", "p", note="no share")]
+    o = graph(records, edges).ownership("a")
+    assert (o.listed_share, o.covered, o.unquantified) == (40.0, False, ())
+    assert o.arithmetic() == "40% (Parent, Entity List) < 50%"
 
 
 def test_subsidiary_counts_only_with_a_share_or_when_wholly_owned():
@@ -433,6 +537,23 @@ def test_subsidiary_counts_only_with_a_share_or_when_wholly_owned():
     assert o.listed_share == 0.0 and len(o.unquantified) == 1
 
 
+def test_unstated_stakes_are_shown_not_counted():
+    covered_beta = [rel("beta", "owned_by", "gamma", 55)]
+    # A wholly-owned subsidiary of a covered owner is covered with 100%.
+    o = owned({}, [*covered_beta, rel("a", "subsidiary_of", "beta", note="wholly-owned")]).ownership("a")
+    assert (o.listed_share, o.covered) == (100.0, True)
+    assert o.arithmetic() == "100% (Beta Holdings, covered: owned 55% by Gamma, Entity List) >= 50%"
+    # A covered owner with an unstated stake.
+    o = owned({}, [*covered_beta, rel("a", "subsidiary_of", "beta")]).ownership("a")
+    assert (o.listed_share, o.covered, o.contributions) == (0.0, False, ())
+    assert o.arithmetic() == "0% < 50%; share not stated: Gamma (Entity List, via Beta Holdings)"
+    assert [r.id for r in o.unquantified[0].records] == ["a", "beta", "gamma"]
+    # An unstated stake further up leaves the owner's cover open: the chain is shown.
+    o = owned({"acme": 20, "beta": 60}, [rel("beta", "owned_by", "gamma")]).ownership("a")
+    assert (o.listed_share, o.covered) == (20.0, False)
+    assert o.arithmetic() == "20% (Acme, Entity List) < 50%; share not stated: Gamma (Entity List, via Beta Holdings)"
+
+
 def test_ownership_follows_five_links_and_ignores_other_relations():
     chain = [rec(f"o{i}") for i in range(6)]
     for length, expected in ((5, 100.0), (6, None)):
@@ -441,8 +562,67 @@ def test_ownership_follows_five_links_and_ignores_other_relations():
                   + [rel(f"o{length - 1}", "owned_by", "x", 100)])
         o = g.ownership("o0")
         assert (o.listed_share if o else None) == expected
+        if o:
+            assert [r.id for r in o.contributions[0][0].records] == ["o0", "o1", "o2", "o3", "o4", "x"]
     g = graph([rec("a"), rec("x", "EL")], [rel("a", "operated_by", "x"), rel("x", "owned_by", "a", 100)])
     assert g.ownership("a") is None
+
+
+def test_removed_owner_is_not_restricted_but_can_be_covered():
+    records = [rec("a", name="Alpha"), rec("r", "EL", "Gone Ltd.", removed="2024-01-01"), rec("x", "EL", "X")]
+    assert graph(records, [rel("a", "owned_by", "r", 100)]).ownership("a") is None
+    o = graph(records, [rel("a", "owned_by", "r", 100), rel("r", "owned_by", "x", 50)]).ownership("a")
+    assert (o.listed_share, o.covered) == (100.0, True)
+
+
+def test_dense_ownership_lattice_is_answered_in_full():
+    # Four layers of ten owners, each record owned 10% by each owner of the next layer: 10,000 chains.
+    layers = [["start"]] + [[f"l{k}-{i}" for i in range(10)] for k in range(1, 5)]
+    records = [rec(r) for layer in layers for r in layer] + [rec("x", "EL", "X")]
+    edges = [rel(low, "owned_by", high, 10) for k in range(4) for low in layers[k] for high in layers[k + 1]]
+    edges += [rel(top, "owned_by", "x", 100) for top in layers[4]]
+    o = graph(records, edges).ownership("start")
+    assert (o.listed_share, o.covered, len(o.contributions)) == (100.0, True, 10)
+
+
+def _reference_share(edges: dict[str, dict[str, float]], listed: set[str], rid: str, chain: tuple, depth: int):
+    total = 0.0
+    for owner, pct in edges.get(rid, {}).items():
+        if owner in chain:
+            continue
+        if owner in listed or (depth > 1 and _reference_share(edges, listed, owner, chain + (owner,), depth - 1) >= 50):
+            total += pct
+    return min(total, 100.0)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_ownership_agrees_with_the_rule_written_out_on_random_graphs(seed):
+    rng = random.Random(seed)
+    ids = [f"n{i}" for i in range(8)]
+    listed = {"n6", "n7"}
+    records = [rec(i, "EL" if i in listed else "AFFIL") for i in ids]
+    stakes: dict[str, dict[str, float]] = {}
+    for _ in range(14):
+        low, high = rng.sample(ids, 2)
+        stakes.setdefault(low, {})[high] = max(stakes.get(low, {}).get(high, 0), rng.choice([10, 25, 40, 50, 60, 100]))
+    g = graph(records, [rel(low, "owned_by", high, pct)
+                        for low, owners in stakes.items() for high, pct in owners.items()])
+    for rid in ids:
+        o = g.ownership(rid)
+        expected = _reference_share(stakes, listed, rid, (rid,), 5)
+        assert (o.listed_share if o else 0.0) == expected
+        if o:
+            assert o.covered == (expected >= 50)
+            for path, _ in o.contributions:
+                assert path.end.id in listed and len({r.id for r in path.records}) == len(path.records)
+
+
+def test_arithmetic_of_an_ownership_built_from_contributions_alone():
+    o = owned({"acme": 30, "beta": 60}, [rel("beta", "owned_by", "gamma", 55)]).ownership("a")
+    by_hand = Ownership(o.record, o.listed_share, o.contributions, o.covered)
+    assert by_hand.arithmetic() == o.arithmetic() == (
+        "30% (Acme, Entity List) + 60% (Beta Holdings, covered: owned 55% by Gamma, Entity List) = 90% >= 50%"
+    )
 
 
 def test_no_ownership_chain_gives_none(facts):

@@ -125,8 +125,11 @@ def test_user_relationships_file_and_the_fifty_percent_rule(tmp_path):
     screener = Screener.open([parties, edges])
     finding = screener.screen("Acme Photonics Holdings")
     owned = finding.ownership["USER-acme"]
-    assert owned.covered and owned.listed_share == pytest.approx(60.0)
-    assert "= 60% >= 50%" in owned.arithmetic()
+    # Beta is 60% owned by a listed party, so Beta is covered and its 50% stake counts in full.
+    assert owned.covered and owned.listed_share == pytest.approx(80.0)
+    assert owned.arithmetic() == (
+        "30% (Yangtze Memory Technologies Co., Ltd., Entity List) + 50% (Beta Optics Trading, covered: owned "
+        "60% by Shanghai Jingce Semiconductor Technology Co., Ltd., Entity List) = 80% >= 50%")
     assert finding.risk == "listed"
     assert "covered by the BIS Affiliates Rule" in finding.risk_summary
 
