@@ -253,18 +253,28 @@ def lists(ctx: click.Context, list_paths: tuple[str, ...], no_bundled: bool) -> 
 def validate(paths: tuple[str, ...]) -> None:
     """Check list files and report every problem with file, line and field.
 
-    Exits 0 when every file is sound, 3 when any has a problem.
+    Files given together are checked together (a relationships file may point at
+    records of a list file given beside it, or at bundled records). Exits 0 when
+    every file is sound, 3 when any has a problem.
 
     \b
     Example:
       ecscreen lists validate consolidated.csv my-list.csv relationships.csv
     """
     from screen.lists import validate_path
+    from screen.lists.store import bundled_record_ids, read_file
 
+    # Files given together are checked together: an edge may point at a record of another file.
+    known = set(bundled_record_ids())
+    for path in paths:
+        try:
+            known.update(r.id for r in read_file(path).records)
+        except EcscreenError:
+            pass  # reported below, file by file
     failed = False
     for path in paths:
         try:
-            infos, problems = validate_path(path)
+            infos, problems = validate_path(path, known_ids=known)
         except EcscreenError as exc:  # not a list file at all, or unreadable: a problem of that file
             infos, problems = [], [exc]
         if problems:

@@ -219,3 +219,24 @@ def test_results_do_not_depend_on_string_hashing(tmp_path):
         assert done.returncode == 1, done.stderr
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_validate_checks_files_given_together(run, tmp_path):
+    parties = tmp_path / "parties.csv"
+    parties.write_text("id,name,country\nUSER-evil,Evil Corp,CN\n", encoding="utf-8")
+    edges = tmp_path / "edges.csv"
+    edges.write_text("subject,relation,object,source\nUSER-evil,owned_by,EL-yangtze-memory-technologies-co-ltd,Registry\n",
+                     encoding="utf-8")
+    assert run("lists", "validate", str(parties), str(edges)).exit_code == 0
+    alone = run("lists", "validate", str(edges))
+    assert alone.exit_code == 3 and "unknown record id 'USER-evil'" in alone.output
+
+
+def test_validate_reports_a_file_that_is_not_a_list_and_goes_on(run, tmp_path):
+    other = tmp_path / "notes.txt"
+    other.write_text("hello\n", encoding="utf-8")
+    good = tmp_path / "mine.csv"
+    good.write_text("name\nAcme\n", encoding="utf-8")
+    result = run("lists", "validate", str(other), str(good))
+    assert result.exit_code == 3
+    assert "notes.txt" in result.output and "mine.csv: OK" in result.output
