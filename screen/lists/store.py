@@ -274,9 +274,15 @@ def _read_csv(text: str, result: ReadResult, meta: FileMeta, csl_codes: Collecti
     else:
         result.problem(
             "unrecognised CSV header: expected a 'name' column (a list of parties), 'subject,relation,object' "
-            "(relationships) or the Consolidated Screening List header",
+            "(relationships) or the Consolidated Screening List header"
+            + (f"; the header {header[0][:60]!r} looks separated by {sep!r}: list files must be comma-separated "
+               "UTF-8 (re-save as 'CSV UTF-8')" if len(header) == 1 and (sep := _other_separator(header[0])) else ""),
             line,
         )
+
+
+def _other_separator(header: str) -> str:
+    return next((sep for sep in (";", "\t", "|") if sep in header), "")
 
 
 # --- the JSONL format -----------------------------------------------------------------------------
