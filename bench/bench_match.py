@@ -23,6 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz, process, utils  # noqa: E402
 
+from bench.make_names import unlisted, variant  # noqa: E402
+
 from screen.index import NameIndex  # noqa: E402
 from screen.graph import Graph  # noqa: E402
 from screen.lists import load_store  # noqa: E402
@@ -31,33 +33,13 @@ from screen.screening import Screener  # noqa: E402
 
 CSL = ROOT.parent / "shared" / "data" / "csl-2022-04" / "consolidated.csv.gz"
 
-_WORDS = ("Global Trading Holdings Pacific Northern Advanced Materials Logistics Precision Optical Medical "
-          "Consulting Partners Systems Energy Marine Agricultural Green Valley River Mountain Star Bright "
-          "Union Capital Software Solutions Foods Textile Metals Machinery Electric Digital Labs").split()
-_FORMS = ("Ltd", "LLC", "Inc.", "GmbH", "Co., Ltd.", "S.A.", "", "", "Corporation", "Limited")
-_PLACES = ("Shenzhen", "Hamburg", "Dubai", "Ohio", "Osaka", "Lyon", "Sao Paulo", "Pune", "Nairobi", "Toronto")
-
-
 def realistic_names(listed: list[str], n: int, seed: int = 7) -> list[str]:
-    """About 30% listed names with a typo, case change or legal form swapped; the rest unlisted."""
+    """About 30% listed names with realistic variants, the rest unlisted (make_names' word pools)."""
     rng = random.Random(seed)
-    names = []
-    for i in range(n):
-        if i % 10 < 3:
-            name = rng.choice(listed)
-            roll = rng.random()
-            if roll < 0.3 and len(name) > 6:
-                k = rng.randrange(1, len(name) - 1)
-                name = name[:k] + name[k + 1:]
-            elif roll < 0.5:
-                name = name.upper()
-            elif roll < 0.7:
-                name = f"{name} {rng.choice(_FORMS)}".strip()
-            names.append(name)
-        else:
-            words = rng.sample(_WORDS, rng.randint(1, 3))
-            names.append(" ".join([rng.choice(_PLACES)] * (rng.random() < 0.4) + words + [rng.choice(_FORMS)]).strip())
-    return names
+    return [
+        variant(rng, rng.choice(listed), False) if i % 10 < 3 else unlisted(rng)[0]
+        for i in range(n)
+    ]
 
 
 def timed(func, repeat: int = 3) -> float:
