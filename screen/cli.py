@@ -195,6 +195,7 @@ def check(names: tuple[str, ...], country: str | None, fmt: str, depth: int, aff
             console.print(report.finding_renderable(finding))
             console.print()
         settings = screener.describe_settings()
+        console.print(report.screening_footer(report.screening_json(screener.lists, settings)))
         _stderr_console().print(
             f"[dim]Threshold {threshold:g}; linked risk to depth {depth}; {settings['affiliates_rule_note']}.[/dim]"
         )

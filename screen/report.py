@@ -385,3 +385,15 @@ def batch_progress(console: Any) -> tuple[Any, Callable[[int, float | None], Non
         bar.update(task, completed=fraction if fraction is not None else 0.0, rows=rows, rate=rate)
 
     return bar, progress
+
+
+def screening_footer(screening: dict[str, Any], when: dt.datetime | None = None) -> Text:
+    """The audit line under a printed screening: when, tool version, settings, each list's date and checksum."""
+    when = when or dt.datetime.now(dt.timezone.utc)
+    lists = "; ".join(f"{i['code']} {i['snapshot_date']} ({i['sha256'][:12]})" for i in screening["lists"])
+    return Text(
+        f"Screened {when:%Y-%m-%d %H:%M} UTC with ecscreen {screening['tool_version']}, threshold "
+        f"{screening['threshold']:g}, depth {screening['depth']}, Affiliates Rule {screening['affiliates_rule']}. "
+        f"Lists: {lists}.",
+        style="dim",
+    )

@@ -240,3 +240,10 @@ def test_validate_reports_a_file_that_is_not_a_list_and_goes_on(run, tmp_path):
     result = run("lists", "validate", str(other), str(good))
     assert result.exit_code == 3
     assert "notes.txt" in result.output and "mine.csv: OK" in result.output
+
+
+def test_printed_result_carries_its_audit_line(run):
+    result = run("check", "Acme Bakery of Ohio")
+    footer = " ".join(result.stdout.split())
+    assert f"with ecscreen {__version__}, threshold 80, depth 2, Affiliates Rule on." in footer
+    assert "EL 2026-07-09 (" in footer and "UVL 2022-04-21 (" in footer
