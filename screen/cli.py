@@ -121,12 +121,16 @@ def risk_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _require_lists(list_paths: tuple[str, ...], no_bundled: bool) -> None:
+    if no_bundled and not list_paths:
+        raise InputError("--no-bundled needs at least one --list PATH", field="--no-bundled")
+
+
 def _open_screener(list_paths: tuple[str, ...], no_bundled: bool, threshold: float, *,
                    depth: int = DEFAULT_DEPTH, affiliates_rule: str = "on"):
     from screen.screening import Screener
 
-    if no_bundled and not list_paths:
-        raise InputError("--no-bundled needs at least one --list PATH", field="--no-bundled")
+    _require_lists(list_paths, no_bundled)
     return Screener.open(list_paths, bundled=not no_bundled, threshold=threshold, depth=depth,
                          affiliates_rule=affiliates_rule == "on")
 
@@ -240,8 +244,7 @@ def lists(ctx: click.Context, list_paths: tuple[str, ...], no_bundled: bool) -> 
     from screen import report
     from screen.lists import load_store
 
-    if no_bundled and not list_paths:
-        raise InputError("--no-bundled needs at least one --list PATH", field="--no-bundled")
+    _require_lists(list_paths, no_bundled)
     store = load_store(list_paths, bundled=not no_bundled)
     _stdout_console().print(report.lists_table(store.lists))
     click.echo(f"{len(store.records):,} records, {len(store.relationships):,} relationships.")
@@ -423,8 +426,7 @@ def batch(input_path: str, output: str | None, fmt: str | None, name_column: str
     from screen import report
     from screen.batch import BatchOptions, run_batch
 
-    if no_bundled and not list_paths:
-        raise InputError("--no-bundled needs at least one --list PATH", field="--no-bundled")
+    _require_lists(list_paths, no_bundled)
     options = BatchOptions(
         name_column=name_column, country_column=country_column, id_column=id_column, delimiter=delimiter,
         encoding=encoding, sheet=sheet, output_format=fmt, only_alerts=only_alerts, workers=workers,
