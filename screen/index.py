@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz.distance import OSA
 
 from screen.models import Record
-from screen.normalize import Normalized, acronym, normalize, romanization_fold
+from screen.normalize import PARENTHETICAL, Normalized, acronym, normalize, romanization_fold
 
 # Two tokens are the same word misspelt when they differ by at most one edit in four letters
 # (OSA distance, a swap counts once). Shorter tokens must match exactly. Tuned on tests/cases.
@@ -46,7 +46,6 @@ _PATRONYMIC = re.compile(r"^[a-z]{3,}(?:ovich|evich|ovna|evna|ichna|ogly|oglu)$"
 CACHE_FORMAT = 4
 NEIGHBOUR_CACHE_SIZE = 200_000
 PARENTHETICAL_NOTE = "listed name's parenthetical ignored"
-_PARENTHESES = re.compile(r"\([^)]*\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,13 +221,13 @@ def _record_variants(record: Record) -> list[tuple[str, str, Normalized]]:
         norm = normalize(text)
         add(text, kind, norm)
         if "(" in text:  # "... Corporation (SMIC)": the name without its parenthetical is a name too
-            bare = normalize(_PARENTHESES.sub(" ", text))
-            inside = {t for part in _PARENTHESES.findall(text) for t in normalize(part[1:-1]).tokens}
+            bare = normalize(PARENTHETICAL.sub(" ", text))
+            inside = {t for part in PARENTHETICAL.findall(text) for t in normalize(part[1:-1]).tokens}
             # "(Huawei)" repeats the name and loses nothing; "(Japan)" says which one it is.
             if not inside <= set(bare.tokens):
                 bare = replace(bare, notes=(*bare.notes, PARENTHETICAL_NOTE))
             add(text, kind, bare)
-    initials = acronym(normalize(_PARENTHESES.sub(" ", record.name)))
+    initials = acronym(normalize(PARENTHETICAL.sub(" ", record.name)))
     if initials:
         add(record.name, "acronym", Normalized(text=record.name, tokens=(initials,)))
     return out

@@ -25,7 +25,7 @@ from screen.index import (
     Variant,
 )
 from screen.models import LIST_PRIORITY, Explanation, Match, Record, TokenPair
-from screen.normalize import PLACE_WORDS, Normalized, normalize, romanization_fold
+from screen.normalize import PARENTHETICAL, PLACE_WORDS, Normalized, normalize, romanization_fold
 
 # What a generic word (index.GENERIC_WORDS) in the query costs when the listed name lacks it: about
 # a distinctive word's weight. Chosen on tests/cases/names.csv: from 2.5 (no extra cost) up to 5 the
@@ -182,7 +182,6 @@ def _joined(a: tuple[str, ...], b: tuple[str, ...], free_a: set[int], free_b: se
     return found
 
 
-_PARENTHESES = re.compile(r"\([^)]*\)")
 
 
 def query_forms(name: str) -> tuple[Normalized, ...]:
@@ -190,7 +189,7 @@ def query_forms(name: str) -> tuple[Normalized, ...]:
     norm = normalize(name)
     forms = [norm]
     if "(" in name:
-        bare = normalize(_PARENTHESES.sub(" ", name))
+        bare = normalize(PARENTHETICAL.sub(" ", name))
         if bare.tokens and bare.tokens != norm.tokens:
             forms.append(bare)
     return tuple(forms)

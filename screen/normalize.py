@@ -199,6 +199,8 @@ _PLACE_SUFFIXES = ("shi", "sheng")
 _GLOSSARY_MAX = max(len(k) for k in PINYIN_GLOSSARY)
 
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "So", "Sk"})
+# A parenthetical inside a name: "... Corporation (SMIC)", "... Technologies (Japan) Inc.".
+PARENTHETICAL = re.compile(r"\([^)]*\)")
 _ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 _WORD_SPLIT = re.compile(r"\s+")
